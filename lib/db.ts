@@ -1,0 +1,48 @@
+// The one Prisma client. DATABASE_URL picks SQLite (file:) or PostgreSQL (postgresql://).
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "./generated/sqlite/client";
+import { PrismaClient as PostgresClient } from "./generated/postgresql/client";
+import { databaseProvider, databaseUrl, sqliteFilePath, type DatabaseProvider } from "./config";
+
+export type Db = PrismaClient;
+/** The client inside db.$transaction(async (tx) => ...). */
+export type Tx = Omit<Db, "$connect" | "$disconnect" | "$on" | "$transaction" | "$extends">;
+
+const providers = new WeakMap<object, DatabaseProvider>();
+
+export function createDb(url: string = databaseUrl()): Db {
+  const provider = databaseProvider(url);
+  let client: Db;
+  if (provider === "sqlite") {
+    const file = sqliteFilePath(url);
+    mkdirSync(path.dirname(file), { recursive: true });
+    client = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: `file:${file}` }) });
+  } else {
+    // Both clients are generated from the same model (scripts/db-schema.mjs), so they expose the
+    // same API; the SQLite client's type stands for both.
+    client = new PostgresClient({
+      adapter: new PrismaPg({ connectionString: url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) }),
+    }) as unknown as Db;
+  }
+  providers.set(client, provider);
+  return client;
+}
+
+/**
+ * A case-insensitive substring filter on either database. SQLite's LIKE already ignores ASCII
+ * case; PostgreSQL needs Prisma's insensitive mode, which the SQLite client's types do not know.
+ */
+export function containsText(db: Db, value: string): { contains: string } {
+  return providers.get(db) === "postgresql"
+    ? ({ contains: value, mode: "insensitive" } as { contains: string })
+    : { contains: value };
+}
+
+const globalForDb = globalThis as unknown as { sessionConsoleDb?: Db };
+
+/** Built once per process; cached on globalThis so dev-server reloads do not open new pools. */
+export const db: Db = globalForDb.sessionConsoleDb ?? createDb();
+globalForDb.sessionConsoleDb = db;

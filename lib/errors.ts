@@ -1,0 +1,79 @@
+// The one error type of the domain layer. Route handlers and the CLI map it to answers.
+import { ZodError } from "zod";
+
+export type AppErrorCode =
+  | "bad_request"
+  | "invalid"
+  | "unauthorized"
+  | "forbidden"
+  | "not_found"
+  | "conflict"
+  | "payload_too_large";
+
+export type FieldErrors = Record<string, string>;
+
+export class AppError extends Error {
+  readonly code: AppErrorCode;
+  readonly fields?: FieldErrors;
+
+  constructor(code: AppErrorCode, message: string, fields?: FieldErrors) {
+    super(message);
+    this.name = "AppError";
+    this.code = code;
+    this.fields = fields;
+  }
+}
+
+export const notFound = (what: string) => new AppError("not_found", `${what} not found`);
+export const conflict = (message: string) => new AppError("conflict", message);
+export const invalid = (message: string, fields?: FieldErrors) => new AppError("invalid", message, fields);
+
+/** Prisma's "unique constraint failed" and "record not found" errors, by their codes. */
+export function prismaErrorCode(error: unknown): string | undefined {
+  if (typeof error === "object" && error !== null && "code" in error) {
+    const code = (error as { code: unknown }).code;
+    if (typeof code === "string" && /^P\d{4}$/.test(code)) return code;
+  }
+  return undefined;
+}
+
+/** Turns a unique-constraint violation into a 409 that names what was duplicated. */
+export async function uniqueOrConflict<T>(work: () => Promise<T>, message: string): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (prismaErrorCode(error) === "P2002") throw conflict(message);
+    throw error;
+  }
+}
+
+/** Field paths of a zod error, "a.b" -> first message. */
+export function zodFields(error: ZodError): FieldErrors {
+  const fields: FieldErrors = {};
+  for (const issue of error.issues) {
+    const key = issue.path.length > 0 ? issue.path.join(".") : "body";
+    fields[key] ??= issue.message;
+  }
+  return fields;
+}
+
+/**
+ * What went wrong, for the caller: domain and validation errors say what to fix; anything else
+ * is unexpected (null) and its detail belongs only in the server log.
+ */
+export function describeError(error: unknown): { code: AppErrorCode; message: string; fields?: FieldErrors } | null {
+  if (error instanceof ZodError) {
+    const fields = zodFields(error);
+    const message = Object.entries(fields)
+      .map(([field, text]) => (field === "body" ? text : `${field}: ${text}`))
+      .join("; ");
+    return { code: "invalid", message, fields };
+  }
+  if (error instanceof AppError) {
+    return { code: error.code, message: error.message, ...(error.fields ? { fields: error.fields } : {}) };
+  }
+  const prismaCode = prismaErrorCode(error);
+  if (prismaCode === "P2002") return { code: "conflict", message: "already exists" };
+  if (prismaCode === "P2025") return { code: "not_found", message: "not found" };
+  return null;
+}

@@ -1,0 +1,186 @@
+// VPN servers that call the hook API, each with its own token (shown once, stored as SHA-256).
+import { z } from "zod";
+import type { Actor } from "./actor";
+import { recordAudit } from "./audit";
+import { hashToken, newToken, sameDigest } from "./crypto";
+import type { Db } from "./db";
+import { notFound, uniqueOrConflict } from "./errors";
+import { nameSchema } from "./validation/common";
+
+export const SERVER_TOKEN_PREFIX = "scs_";
+export const SERVER_KINDS = ["openvpn", "ocserv"] as const;
+export type ServerKind = (typeof SERVER_KINDS)[number];
+
+export const serverCreateSchema = z.object({
+  name: nameSchema("server name"),
+  kind: z.enum(SERVER_KINDS, { error: 'kind must be "openvpn" or "ocserv"' }),
+});
+
+export const serverUpdateSchema = z.object({ name: nameSchema("server name") });
+
+export interface ServerView {
+  id: string;
+  name: string;
+  kind: ServerKind;
+  hasToken: boolean;
+  tokenCreatedAt: string | null;
+  lastSeenAt: string | null;
+  agentLastSeenAt: string | null;
+  createdAt: string;
+}
+
+type ServerRow = {
+  id: string;
+  name: string;
+  kind: string;
+  tokenHash: string | null;
+  tokenCreatedAt: Date | null;
+  lastSeenAt: Date | null;
+  agentLastSeenAt: Date | null;
+  createdAt: Date;
+};
+
+const toView = (row: ServerRow): ServerView => ({
+  id: row.id,
+  name: row.name,
+  kind: row.kind === "ocserv" ? "ocserv" : "openvpn",
+  hasToken: row.tokenHash !== null,
+  tokenCreatedAt: row.tokenCreatedAt?.toISOString() ?? null,
+  lastSeenAt: row.lastSeenAt?.toISOString() ?? null,
+  agentLastSeenAt: row.agentLastSeenAt?.toISOString() ?? null,
+  createdAt: row.createdAt.toISOString(),
+});
+
+export async function listServers(db: Db): Promise<ServerView[]> {
+  const rows = await db.vpnServer.findMany({ orderBy: { name: "asc" } });
+  return rows.map(toView);
+}
+
+export async function getServer(db: Db, name: string): Promise<ServerView> {
+  const row = await db.vpnServer.findUnique({ where: { name } });
+  if (!row) throw notFound(`server "${name}"`);
+  return toView(row);
+}
+
+/** Registers a server and returns its token once. */
+export async function registerServer(
+  db: Db,
+  actor: Actor,
+  input: unknown,
+): Promise<{ token: string; server: ServerView }> {
+  const data = serverCreateSchema.parse(input);
+  const token = newToken(SERVER_TOKEN_PREFIX);
+  const row = await uniqueOrConflict(
+    () =>
+      db.$transaction(async (tx) => {
+        const created = await tx.vpnServer.create({
+          data: { name: data.name, kind: data.kind, tokenHash: hashToken(token), tokenCreatedAt: new Date() },
+        });
+        await recordAudit(tx, {
+          actor,
+          action: "server.registered",
+          targetType: "server",
+          target: created.name,
+          after: { name: created.name, kind: created.kind },
+        });
+        return created;
+      }),
+    `a server named "${data.name}" already exists`,
+  );
+  return { token, server: toView(row) };
+}
+
+export async function renameServer(db: Db, actor: Actor, name: string, input: unknown): Promise<ServerView> {
+  const data = serverUpdateSchema.parse(input);
+  const row = await uniqueOrConflict(
+    () =>
+      db.$transaction(async (tx) => {
+        const before = await tx.vpnServer.findUnique({ where: { name } });
+        if (!before) throw notFound(`server "${name}"`);
+        const after = await tx.vpnServer.update({ where: { id: before.id }, data: { name: data.name } });
+        await recordAudit(tx, {
+          actor,
+          action: "server.updated",
+          targetType: "server",
+          target: after.name,
+          before: { name: before.name },
+          after: { name: after.name },
+        });
+        return after;
+      }),
+    `a server named "${data.name}" already exists`,
+  );
+  return toView(row);
+}
+
+/** Replaces the token: the old one stops working at once. Returns the new token once. */
+export async function rotateServerToken(
+  db: Db,
+  actor: Actor,
+  name: string,
+): Promise<{ token: string; server: ServerView }> {
+  const token = newToken(SERVER_TOKEN_PREFIX);
+  const row = await db.$transaction(async (tx) => {
+    const before = await tx.vpnServer.findUnique({ where: { name } });
+    if (!before) throw notFound(`server "${name}"`);
+    const after = await tx.vpnServer.update({
+      where: { id: before.id },
+      data: { tokenHash: hashToken(token), tokenCreatedAt: new Date() },
+    });
+    await recordAudit(tx, {
+      actor,
+      action: "server.token_rotated",
+      targetType: "server",
+      target: name,
+      before: { tokenCreatedAt: before.tokenCreatedAt },
+      after: { tokenCreatedAt: after.tokenCreatedAt },
+    });
+    return after;
+  });
+  return { token, server: toView(row) };
+}
+
+export async function revokeServerToken(db: Db, actor: Actor, name: string): Promise<ServerView> {
+  const row = await db.$transaction(async (tx) => {
+    const before = await tx.vpnServer.findUnique({ where: { name } });
+    if (!before) throw notFound(`server "${name}"`);
+    const after = await tx.vpnServer.update({
+      where: { id: before.id },
+      data: { tokenHash: null, tokenCreatedAt: null },
+    });
+    await recordAudit(tx, {
+      actor,
+      action: "server.token_revoked",
+      targetType: "server",
+      target: name,
+      before: { hasToken: before.tokenHash !== null },
+      after: { hasToken: false },
+    });
+    return after;
+  });
+  return toView(row);
+}
+
+export async function deleteServer(db: Db, actor: Actor, name: string): Promise<void> {
+  await db.$transaction(async (tx) => {
+    const before = await tx.vpnServer.findUnique({ where: { name } });
+    if (!before) throw notFound(`server "${name}"`);
+    await tx.vpnServer.delete({ where: { id: before.id } });
+    await recordAudit(tx, {
+      actor,
+      action: "server.deleted",
+      targetType: "server",
+      target: name,
+      before: { name: before.name, kind: before.kind },
+    });
+  });
+}
+
+/** The server behind a hook call's bearer token, or null for an unknown or revoked token. */
+export async function authenticateServer(db: Db, token: string): Promise<ServerView | null> {
+  if (!token.startsWith(SERVER_TOKEN_PREFIX)) return null;
+  const digest = hashToken(token);
+  const row = await db.vpnServer.findUnique({ where: { tokenHash: digest } });
+  if (!row?.tokenHash || !sameDigest(row.tokenHash, digest)) return null;
+  return toView(row);
+}
