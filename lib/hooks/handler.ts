@@ -1,0 +1,125 @@
+// The hook API (POST /api/hooks/v1/{auth,connect,disconnect}), independent of any HTTP server:
+// the request in, the answer out. server.ts serves it straight from Node's http module because
+// it sits in every VPN server's connect path, where a framework's per-request cost shows.
+import type { Db } from "../db";
+import { AppError, describeError } from "../errors";
+import { authenticateServer, type ServerView } from "../servers";
+import { authorize, connect, disconnect } from "../sessions/authority";
+import { authHookSchema, connectHookSchema, disconnectHookSchema } from "./schemas";
+
+export const HOOK_PATH_PREFIX = "/api/hooks/v1/";
+export const MAX_HOOK_BODY_BYTES = 16 * 1024;
+
+export interface HookRequest {
+  method: string;
+  path: string;
+  authorization: string | undefined;
+  contentType: string | undefined;
+  accept: string | undefined;
+  /** null when the body was larger than MAX_HOOK_BODY_BYTES. */
+  body: string | null;
+}
+
+export interface HookResponse {
+  status: number;
+  contentType: "text/plain; charset=utf-8" | "application/json";
+  body: string;
+}
+
+const STATUS = {
+  bad_request: 400,
+  invalid: 422,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+} as const;
+
+function parseBody(contentType: string | undefined, body: string): Record<string, unknown> {
+  const type = (contentType ?? "").split(";")[0]?.trim().toLowerCase();
+  if (type === "application/x-www-form-urlencoded") return Object.fromEntries(new URLSearchParams(body));
+  if (type === "application/json") {
+    let parsed: unknown;
+    try {
+      parsed = body.trim() === "" ? {} : JSON.parse(body);
+    } catch {
+      throw new AppError("bad_request", "request body is not valid JSON");
+    }
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+      throw new AppError("bad_request", "request body must be a JSON object");
+    }
+    return parsed as Record<string, unknown>;
+  }
+  throw new AppError("bad_request", "Content-Type must be application/json or application/x-www-form-urlencoded");
+}
+
+/** Last-seen is advisory: write it at most every few seconds per server and process. */
+const lastSeenWritten = new Map<string, number>();
+async function touchServer(db: Db, server: ServerView): Promise<void> {
+  const now = Date.now();
+  if (now - (lastSeenWritten.get(server.id) ?? 0) < 5000) return;
+  lastSeenWritten.set(server.id, now);
+  await db.vpnServer.update({ where: { id: server.id }, data: { lastSeenAt: new Date(now) } });
+}
+
+interface Answer {
+  status: number;
+  text: string;
+  json: Record<string, unknown>;
+}
+
+async function answer(db: Db, server: ServerView, action: string, fields: Record<string, unknown>): Promise<Answer> {
+  switch (action) {
+    case "auth": {
+      const decision = await authorize(db, server, authHookSchema.parse(fields));
+      return decision.allow
+        ? { status: 200, text: "allow", json: { decision: "allow", reason: decision.reason, session_id: decision.sessionId } }
+        : { status: 403, text: `deny ${decision.reason}`, json: { decision: "deny", reason: decision.reason } };
+    }
+    case "connect": {
+      const result = await connect(db, server, connectHookSchema.parse(fields));
+      return result.allow
+        ? {
+            status: 200,
+            text: result.config.join("\n"),
+            json: { decision: "allow", reason: result.reason, session_id: result.sessionId, config: result.config },
+          }
+        : { status: 403, text: `deny ${result.reason}`, json: { decision: "deny", reason: result.reason } };
+    }
+    case "disconnect": {
+      const result = await disconnect(db, server, disconnectHookSchema.parse(fields));
+      return { status: 200, text: "ok", json: { session_id: result.sessionId, session_state: result.sessionState } };
+    }
+    default:
+      throw new AppError("not_found", `unknown hook "${action}": use auth, connect or disconnect`);
+  }
+}
+
+function respond(accept: string | undefined, status: number, text: string, json: Record<string, unknown>): HookResponse {
+  if ((accept ?? "").includes("text/plain")) {
+    return { status, contentType: "text/plain; charset=utf-8", body: text === "" ? "" : `${text}\n` };
+  }
+  return { status, contentType: "application/json", body: JSON.stringify(json) };
+}
+
+export async function handleHook(db: Db, request: HookRequest): Promise<HookResponse> {
+  try {
+    if (request.method !== "POST") throw new AppError("bad_request", "hooks are called with POST");
+    const match = /^Bearer\s+(\S+)$/i.exec(request.authorization ?? "");
+    const server = match?.[1] ? await authenticateServer(db, match[1]) : null;
+    if (!server) throw new AppError("unauthorized", "unknown, revoked or missing server token");
+    if (request.body === null || Buffer.byteLength(request.body) > MAX_HOOK_BODY_BYTES) {
+      throw new AppError("payload_too_large", `request body is larger than ${MAX_HOOK_BODY_BYTES} bytes`);
+    }
+    const action = request.path.slice(HOOK_PATH_PREFIX.length).replace(/\/$/, "");
+    const result = await answer(db, server, action, parseBody(request.contentType, request.body));
+    await touchServer(db, server);
+    return respond(request.accept, result.status, result.text, result.json);
+  } catch (error) {
+    const known = describeError(error);
+    if (known) return respond(request.accept, STATUS[known.code], `error ${known.message}`, { error: known.message, ...(known.fields ? { fields: known.fields } : {}) });
+    console.error(`hook ${request.path} failed:`, error);
+    return respond(request.accept, 500, "error internal error", { error: "internal error" });
+  }
+}

@@ -1,0 +1,99 @@
+// What VPN servers send to the hook API. Field names are snake_case, as daemons' environments are,
+// so a hook can pass them straight through with curl --data-urlencode.
+import { isIP } from "node:net";
+import { z } from "zod";
+
+const ip = z
+  .string({ error: "client_ip is required" })
+  .trim()
+  .refine((value) => isIP(value) !== 0, "client_ip must be an IPv4 or IPv6 address");
+
+const optionalText = (what: string, max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `${what} must be at most ${max} characters`)
+    .optional()
+    .transform((value) => (value === "" ? undefined : value));
+
+const port = z.coerce
+  .number({ error: "client_port must be a port number" })
+  .int("client_port must be a port number")
+  .min(0, "client_port must be a port number")
+  .max(65535, "client_port must be a port number")
+  .optional();
+
+const byteCount = (what: string) =>
+  z.coerce
+    .number({ error: `${what} must be a byte count` })
+    .int(`${what} must be a whole number`)
+    .min(0, `${what} must not be negative`)
+    .max(Number.MAX_SAFE_INTEGER, `${what} is too large`);
+
+const username = z
+  .string({ error: "username is required" })
+  .trim()
+  .min(1, "username is required")
+  .max(64, "username must be at most 64 characters");
+
+export const SESSION_STATES_FROM_OPENVPN = [
+  "Initial",
+  "Authenticated",
+  "Expired",
+  "Invalid",
+  "AuthenticatedEmptyUser",
+  "ExpiredEmptyUser",
+] as const;
+
+export const authHookSchema = z.object({
+  username,
+  password: z
+    .string({ error: "password is required" })
+    .max(1024, "password must be at most 1024 characters")
+    .default(""),
+  client_ip: ip,
+  client_port: port,
+  session_id: optionalText("session_id", 256),
+  // Hooks pass the daemon's variable through even when it is unset, as an empty string.
+  session_state: z.preprocess(
+    (value) => (value === "" ? undefined : value),
+    z
+      .enum(SESSION_STATES_FROM_OPENVPN, {
+        error: `session_state must be one of ${SESSION_STATES_FROM_OPENVPN.join(", ")}`,
+      })
+      .optional(),
+  ),
+});
+
+export const connectHookSchema = z.object({
+  username,
+  client_ip: ip,
+  client_port: port,
+  vpn_ip: optionalText("vpn_ip", 64),
+  connection_id: optionalText("connection_id", 128),
+  session_id: optionalText("session_id", 256),
+  platform: optionalText("platform", 64),
+});
+
+export const DISCONNECT_REASONS = ["graceful", "dropped", "killed", "unknown"] as const;
+
+export const disconnectHookSchema = z.object({
+  username: username.optional(),
+  client_ip: ip.optional(),
+  client_port: port,
+  connection_id: z
+    .string({ error: "connection_id is required" })
+    .trim()
+    .min(1, "connection_id is required")
+    .max(128, "connection_id must be at most 128 characters"),
+  bytes_received: byteCount("bytes_received").default(0),
+  bytes_sent: byteCount("bytes_sent").default(0),
+  duration: byteCount("duration").optional(),
+  reason: z
+    .enum(DISCONNECT_REASONS, { error: `reason must be one of ${DISCONNECT_REASONS.join(", ")}` })
+    .default("unknown"),
+});
+
+export type AuthHookInput = z.infer<typeof authHookSchema>;
+export type ConnectHookInput = z.infer<typeof connectHookSchema>;
+export type DisconnectHookInput = z.infer<typeof disconnectHookSchema>;

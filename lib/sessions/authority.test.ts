@@ -1,0 +1,273 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cliActor } from "../actor";
+import { hashToken } from "../crypto";
+import { createGroup } from "../groups";
+import { authHookSchema, connectHookSchema, disconnectHookSchema } from "../hooks/schemas";
+import { groupScopeKey, userScopeKey } from "../policies";
+import type { PolicyOverrides } from "../policy/fields";
+import { registerServer, type ServerView } from "../servers";
+import { createTestDb, type TestDb } from "../testing/test-db";
+import { createVpnUser } from "../vpn-users";
+import { authorize, connect, disconnect } from "./authority";
+import { sweepExpiredSessions } from "./expiry";
+
+let t: TestDb;
+let server: ServerView;
+let ocserv: ServerView;
+let seq = 0;
+
+beforeAll(async () => {
+  t = await createTestDb();
+  server = (await registerServer(t.db, cliActor(), { name: "ovpn-1", kind: "openvpn" })).server;
+  ocserv = (await registerServer(t.db, cliActor(), { name: "oc-1", kind: "ocserv" })).server;
+});
+afterAll(async () => {
+  await t.drop();
+});
+
+const PASSWORD = "correct horse";
+const at = (seconds: number) => new Date(Date.UTC(2030, 0, 1) + seconds * 1000);
+
+async function newUser(policy: PolicyOverrides = {}, group?: string) {
+  const username = `user${++seq}`;
+  const user = await createVpnUser(t.db, cliActor(), { username, password: PASSWORD, group: group ?? null });
+  if (Object.keys(policy).length > 0) {
+    await t.db.policy.create({ data: { scopeKey: userScopeKey(user.id), userId: user.id, ...policy } });
+  }
+  return username;
+}
+
+const auth = (username: string, password: string, ip = "198.51.100.7", port = 40000, now = at(0), extra = {}) =>
+  authorize(t.db, server, authHookSchema.parse({ username, password, client_ip: ip, client_port: String(port), ...extra }), now);
+
+const up = (username: string, ip = "198.51.100.7", port = 40000, now = at(1), srv = server) =>
+  connect(
+    t.db,
+    srv,
+    connectHookSchema.parse({ username, client_ip: ip, client_port: port, vpn_ip: "10.8.0.2", connection_id: `${ip}:${port}` }),
+    now,
+  );
+
+const down = (ip = "198.51.100.7", port = 40000, reason = "dropped", now = at(60), srv = server) =>
+  disconnect(
+    t.db,
+    srv,
+    disconnectHookSchema.parse({ connection_id: `${ip}:${port}`, bytes_received: "1500", bytes_sent: "3000", reason }),
+    now,
+  );
+
+function tokenFrom(config: string[]): string {
+  const line = config.find((l) => l.startsWith('push "auth-token '));
+  const token = line?.slice('push "auth-token '.length, -1);
+  if (!token) throw new Error(`no auth-token in ${JSON.stringify(config)}`);
+  return token;
+}
+
+/** Login, tunnel up, tunnel dropped: the session is dormant and its token in hand. */
+async function dormantSession(username: string) {
+  expect((await auth(username, PASSWORD)).allow).toBe(true);
+  const connected = await up(username);
+  const token = tokenFrom(connected.config);
+  await down();
+  return token;
+}
+
+describe(`session authority (${process.env.TEST_DATABASE ?? "sqlite"})`, () => {
+  it("allows a first login with the password and creates a pending session", async () => {
+    const username = await newUser();
+    const decision = await auth(username, PASSWORD);
+    expect(decision).toMatchObject({ allow: true });
+    const session = await t.db.session.findFirstOrThrow({ where: { user: { username } } });
+    expect(session.state).toBe("pending");
+    expect(session.clientIp).toBe("198.51.100.7");
+    expect(session.expiresAt?.toISOString()).toBe(at(86400).toISOString());
+  });
+
+  it("denies a wrong password and an unknown user with the same reason, creating nothing", async () => {
+    const username = await newUser();
+    const wrong = await auth(username, "not the password");
+    const unknown = await auth("nobody-here", PASSWORD);
+    expect(wrong).toEqual({ allow: false, reason: "unknown user or wrong password" });
+    expect(unknown).toEqual(wrong);
+    expect(await t.db.session.count({ where: { user: { username } } })).toBe(0);
+  });
+
+  it("denies a disabled user", async () => {
+    const username = await newUser();
+    await t.db.vpnUser.update({ where: { username }, data: { enabled: false } });
+    expect(await auth(username, PASSWORD)).toEqual({ allow: false, reason: "user is disabled" });
+  });
+
+  it("answers connect with a new 128-bit token, keepalive, and the lifetime remaining", async () => {
+    const username = await newUser({ inactivityWindow: 300, inactivityBytes: 100000 });
+    await auth(username, PASSWORD, "198.51.100.7", 40000, at(0));
+    const result = await up(username, "198.51.100.7", 40000, at(100));
+    expect(result.allow).toBe(true);
+    const token = tokenFrom(result.config);
+    expect(Buffer.from(token, "base64")).toHaveLength(16);
+    expect(result.config).toEqual([
+      `push "auth-token ${token}"`,
+      'push "inactive 300 100000"',
+      'push "ping 10"',
+      'push "ping-restart 60"',
+      'push "session-timeout 86300"',
+    ]);
+    const session = await t.db.session.findFirstOrThrow({ where: { user: { username } } });
+    expect(session.state).toBe("active");
+    expect(session.tokenHash).toBe(hashToken(token));
+  });
+
+  it("refuses a connect that no auth call allowed", async () => {
+    const username = await newUser();
+    const result = await up(username, "198.51.100.9", 41000);
+    expect(result.allow).toBe(false);
+    expect(result.reason).toContain("auth hook must allow it first");
+  });
+
+  it("lets a dropped client resume with its token, without the password", async () => {
+    const username = await newUser();
+    const token = await dormantSession(username);
+    const session = await t.db.session.findFirstOrThrow({ where: { user: { username } } });
+    expect(session.state).toBe("dormant");
+    expect(session.idleExpiresAt?.toISOString()).toBe(at(60 + 300).toISOString());
+    const resumed = await auth(username, token, "198.51.100.7", 40001, at(120));
+    expect(resumed).toMatchObject({ allow: true, sessionId: session.id });
+    const again = await up(username, "198.51.100.7", 40001, at(121));
+    expect(again.allow).toBe(true);
+    // The client keeps its token: none is pushed on a resumed session.
+    expect(again.config.some((l) => l.includes("auth-token"))).toBe(false);
+    expect(await t.db.session.count({ where: { user: { username } } })).toBe(1);
+  });
+
+  it("refuses the token from another client IP under IP lock, and accepts it with IP lock off", async () => {
+    const locked = await newUser();
+    const lockedToken = await dormantSession(locked);
+    const refused = await auth(locked, lockedToken, "203.0.113.50", 40001, at(120));
+    expect(refused).toEqual({
+      allow: false,
+      reason: "token presented from 203.0.113.50, but the session is locked to 198.51.100.7",
+    });
+    const free = await newUser({ ipLock: false });
+    const freeToken = await dormantSession(free);
+    expect(await auth(free, freeToken, "203.0.113.50", 40001, at(120))).toMatchObject({ allow: true });
+  });
+
+  it("refuses the token after the idle expiry and after the lifetime", async () => {
+    const idle = await newUser({ idleTokenExpiry: 60 });
+    const idleToken = await dormantSession(idle);
+    const late = await auth(idle, idleToken, "198.51.100.7", 40001, at(60 + 61));
+    expect(late.allow).toBe(false);
+    expect(late.reason).toContain("idle expiry of 1 min");
+    expect((await t.db.session.findFirstOrThrow({ where: { user: { username: idle } } })).state).toBe("expired");
+
+    const short = await newUser({ sessionLifetime: 100 });
+    const shortToken = await dormantSession(short);
+    const over = await auth(short, shortToken, "198.51.100.7", 40001, at(100));
+    expect(over.allow).toBe(false);
+    expect(over.reason).toContain("session lifetime of 1 min 40 s reached");
+  });
+
+  it("ends the session at once on a graceful disconnect", async () => {
+    const username = await newUser();
+    await auth(username, PASSWORD);
+    const token = tokenFrom((await up(username)).config);
+    const result = await down("198.51.100.7", 40000, "graceful");
+    expect(result.sessionState).toBe("ended");
+    const denied = await auth(username, token, "198.51.100.7", 40001, at(61));
+    expect(denied.allow).toBe(false);
+    expect(denied.reason).toContain("session ended");
+  });
+
+  it("keeps counters and refuses a replayed or unknown disconnect without changing anything", async () => {
+    const username = await newUser();
+    await auth(username, PASSWORD);
+    await up(username);
+    await down();
+    await expect(down()).rejects.toMatchObject({ code: "conflict" });
+    await expect(down("192.0.2.1", 1)).rejects.toMatchObject({ code: "not_found" });
+    const session = await t.db.session.findFirstOrThrow({ where: { user: { username } } });
+    expect(session.bytesIn).toBe(1500n);
+    expect(session.bytesOut).toBe(3000n);
+  });
+
+  it("denies a second login at max concurrent sessions 1 (deny)", async () => {
+    const username = await newUser({ maxSessions: 1 });
+    await auth(username, PASSWORD, "198.51.100.7", 40000);
+    await up(username, "198.51.100.7", 40000);
+    const second = await auth(username, PASSWORD, "198.51.100.8", 40000, at(5));
+    expect(second).toEqual({ allow: false, reason: "max concurrent sessions (1) reached" });
+  });
+
+  it("replaces the oldest session at max concurrent sessions 1 (replace_oldest)", async () => {
+    const username = await newUser({ maxSessions: 1, maxSessionsAction: "replace_oldest" });
+    await auth(username, PASSWORD, "198.51.100.7", 40000);
+    const first = tokenFrom((await up(username, "198.51.100.7", 40000)).config);
+    expect((await auth(username, PASSWORD, "198.51.100.8", 40000, at(5))).allow).toBe(true);
+    const old = await auth(username, first, "198.51.100.7", 40002, at(6));
+    expect(old.allow).toBe(false);
+    expect(old.reason).toContain("session was invalidated (replaced by a newer login");
+  });
+
+  it("leaves exactly the allowed number of sessions when logins race", async () => {
+    const username = await newUser({ maxSessions: 1 });
+    const results = await Promise.all(
+      [1, 2, 3, 4, 5].map((n) => auth(username, PASSWORD, `198.51.100.${n}`, 40000, at(n))),
+    );
+    expect(results.filter((r) => r.allow)).toHaveLength(1);
+    expect(await t.db.session.count({ where: { user: { username }, state: { in: ["pending", "active"] } } })).toBe(1);
+  });
+
+  it("applies a policy change to the next decision", async () => {
+    const group = `grp${++seq}`;
+    const created = await createGroup(t.db, cliActor(), { name: group });
+    const username = await newUser({}, group);
+    const token = await dormantSession(username);
+    await t.db.policy.create({ data: { scopeKey: groupScopeKey(created.id), groupId: created.id, reconnectTokens: false } });
+    const refused = await auth(username, token, "198.51.100.7", 40001, at(70));
+    expect(refused).toEqual({ allow: false, reason: "reconnect tokens are off for this user: log in with the password" });
+  });
+
+  it("decides OpenVPN auth-gen-token reconnects from its record of the session_id", async () => {
+    const username = await newUser();
+    const initial = await auth(username, PASSWORD, "198.51.100.7", 40000, at(0), { session_id: "sid-1", session_state: "Initial" });
+    expect(initial.allow).toBe(true);
+    const connected = await connect(
+      t.db,
+      server,
+      connectHookSchema.parse({ username, client_ip: "198.51.100.7", client_port: 40000, connection_id: "c1", session_id: "sid-1" }),
+      at(1),
+    );
+    expect(connected.config.some((l) => l.includes("auth-token"))).toBe(false);
+    const reconnect = await auth(username, "", "198.51.100.7", 40001, at(30), { session_id: "sid-1", session_state: "Authenticated" });
+    expect(reconnect).toMatchObject({ allow: true, sessionId: initial.allow ? initial.sessionId : "" });
+    const unknown = await auth(username, "", "198.51.100.7", 40001, at(30), { session_id: "sid-x", session_state: "Authenticated" });
+    expect(unknown).toEqual({ allow: false, reason: "unknown session: log in again" });
+    const expired = await auth(username, "", "198.51.100.7", 40001, at(30), { session_id: "sid-1", session_state: "Expired" });
+    expect(expired.allow).toBe(false);
+  });
+
+  it("resumes an ocserv cookie reconnect, and refuses it once the console ended the session", async () => {
+    const username = await newUser();
+    const first = await up(username, "198.51.100.20", 50000, at(0), ocserv);
+    expect(first).toMatchObject({ allow: true, config: [] });
+    await down("198.51.100.20", 50000, "dropped", at(10), ocserv);
+    const cookie = await up(username, "198.51.100.20", 50001, at(20), ocserv);
+    expect(cookie.sessionId).toBe(first.sessionId);
+    await t.db.session.update({ where: { id: cookie.sessionId }, data: { state: "revoked", endedAt: at(21) } });
+    const refused = await up(username, "198.51.100.20", 50002, at(30), ocserv);
+    expect(refused.allow).toBe(false);
+    expect(refused.reason).toContain("session was invalidated");
+  });
+
+  it("expires dormant and overdue sessions on time without any hook call", async () => {
+    const username = await newUser({ idleTokenExpiry: 60 });
+    await dormantSession(username);
+    expect((await sweepExpiredSessions(t.db, at(100))).idle).toBe(0);
+    const swept = await sweepExpiredSessions(t.db, at(121));
+    expect(swept.idle).toBeGreaterThanOrEqual(1);
+    const session = await t.db.session.findFirstOrThrow({ where: { user: { username } } });
+    expect(session.state).toBe("expired");
+    expect(session.stateReason).toContain("idle token expiry");
+  });
+});
+

@@ -1,0 +1,48 @@
+// Session expiry on time, even when no VPN server calls in. Each rule is one conditional UPDATE,
+// so running it on several console instances at once is harmless.
+import type { Db } from "../db";
+import { PENDING_TIMEOUT_SECONDS } from "./states";
+
+export interface SweepResult {
+  idle: number;
+  lifetime: number;
+  pending: number;
+}
+
+export async function sweepExpiredSessions(db: Db, now = new Date()): Promise<SweepResult> {
+  const lifetime = await db.session.updateMany({
+    where: { state: { in: ["pending", "active", "dormant"] }, expiresAt: { lte: now } },
+    data: { state: "expired", stateReason: "session lifetime reached", endedAt: now },
+  });
+  const idle = await db.session.updateMany({
+    where: { state: "dormant", idleExpiresAt: { lte: now } },
+    data: { state: "expired", stateReason: "idle token expiry: no tunnel used the token", endedAt: now },
+  });
+  const pending = await db.session.updateMany({
+    where: { state: "pending", lastAuthAt: { lte: new Date(now.getTime() - PENDING_TIMEOUT_SECONDS * 1000) } },
+    data: { state: "expired", stateReason: "tunnel never came up after login", endedAt: now },
+  });
+  return { idle: idle.count, lifetime: lifetime.count, pending: pending.count };
+}
+
+/** Runs the sweep every `intervalMs` until the returned stop function is called. */
+export function startExpirySweeper(db: Db, intervalMs = 5000, log: (line: string) => void = console.log): () => void {
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    sweepExpiredSessions(db)
+      .then((result) => {
+        const total = result.idle + result.lifetime + result.pending;
+        if (total > 0) {
+          log(`sessions expired: ${result.idle} idle, ${result.lifetime} lifetime, ${result.pending} never connected`);
+        }
+      })
+      .catch((error: unknown) => log(`session expiry sweep failed: ${error instanceof Error ? error.message : String(error)}`))
+      .finally(() => {
+        running = false;
+      });
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

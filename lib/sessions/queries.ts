@@ -1,0 +1,96 @@
+// Reading sessions for the Sessions area and the admin API.
+import { z } from "zod";
+import type { Db } from "../db";
+import { notFound } from "../errors";
+import { pageSchema, pageSizeSchema } from "../validation/common";
+import { SESSION_STATES } from "./states";
+
+export const sessionListSchema = z.object({
+  state: z.enum(SESSION_STATES, { error: `state must be one of ${SESSION_STATES.join(", ")}` }).optional(),
+  user: z.string().trim().max(64).optional(),
+  server: z.string().trim().max(64).optional(),
+  page: pageSchema,
+  pageSize: pageSizeSchema,
+});
+
+export type SessionListQuery = z.infer<typeof sessionListSchema>;
+
+export interface SessionView {
+  id: string;
+  username: string;
+  group: string | null;
+  server: string | null;
+  state: string;
+  stateReason: string | null;
+  clientIp: string;
+  authenticatedAt: string;
+  lastSeenAt: string;
+  dormantSince: string | null;
+  idleExpiresAt: string | null;
+  expiresAt: string | null;
+  endedAt: string | null;
+  openConnections: number;
+  bytesIn: number;
+  bytesOut: number;
+  hasToken: boolean;
+}
+
+const include = {
+  user: { select: { username: true, group: { select: { name: true } } } },
+  server: { select: { name: true } },
+  _count: { select: { connections: { where: { disconnectedAt: null } } } },
+} as const;
+
+type Row = NonNullable<Awaited<ReturnType<typeof findOne>>>;
+
+const findOne = (db: Db, id: string) => db.session.findUnique({ where: { id }, include });
+
+function toView(row: Row): SessionView {
+  return {
+    id: row.id,
+    username: row.user.username,
+    group: row.user.group?.name ?? null,
+    server: row.server?.name ?? null,
+    state: row.state,
+    stateReason: row.stateReason,
+    clientIp: row.clientIp,
+    authenticatedAt: row.authenticatedAt.toISOString(),
+    lastSeenAt: row.lastSeenAt.toISOString(),
+    dormantSince: row.dormantSince?.toISOString() ?? null,
+    idleExpiresAt: row.idleExpiresAt?.toISOString() ?? null,
+    expiresAt: row.expiresAt?.toISOString() ?? null,
+    endedAt: row.endedAt?.toISOString() ?? null,
+    openConnections: row._count.connections,
+    bytesIn: Number(row.bytesIn),
+    bytesOut: Number(row.bytesOut),
+    hasToken: row.tokenHash !== null,
+  };
+}
+
+export async function listSessions(db: Db, query: SessionListQuery) {
+  const where = {
+    ...(query.state ? { state: query.state } : {}),
+    ...(query.user ? { user: { username: { contains: query.user } } } : {}),
+    ...(query.server ? { server: { name: query.server } } : {}),
+  };
+  const [total, rows, byState] = await Promise.all([
+    db.session.count({ where }),
+    db.session.findMany({
+      where,
+      include,
+      orderBy: [{ lastSeenAt: "desc" }, { id: "asc" }],
+      skip: (query.page - 1) * query.pageSize,
+      take: query.pageSize,
+    }),
+    db.session.groupBy({ by: ["state"], _count: { _all: true } }),
+  ]);
+  const counts = Object.fromEntries(SESSION_STATES.map((state) => [state, 0])) as Record<string, number>;
+  for (const group of byState) counts[group.state] = group._count._all;
+  return { total, page: query.page, pageSize: query.pageSize, counts, sessions: rows.map(toView) };
+}
+
+export async function getSession(db: Db, id: string): Promise<SessionView> {
+  const row = await findOne(db, id);
+  if (!row) throw notFound(`session "${id}"`);
+  return toView(row);
+}

@@ -1,0 +1,49 @@
+// The console's HTTP server: the hook API straight from Node's http module (VPN servers call it
+// in their connect path), everything else through Next.js. Also runs the database migrations,
+// creates the first admin and runs the session expiry sweep.
+import http from "node:http";
+import next from "next";
+import { bootstrap } from "./lib/bootstrap";
+import { db } from "./lib/db";
+import { HOOK_PATH_PREFIX } from "./lib/hooks/handler";
+import { serveHook } from "./lib/hooks/node";
+import { startExpirySweeper } from "./lib/sessions/expiry";
+
+const dev = process.argv.includes("--dev");
+const port = Number(process.env.PORT ?? 3000);
+const hostname = process.env.HOSTNAME ?? "0.0.0.0";
+
+async function main(): Promise<void> {
+  await bootstrap(db);
+  const app = next({ dev, hostname, port });
+  const handle = app.getRequestHandler();
+  await app.prepare();
+  startExpirySweeper(db);
+
+  const server = http.createServer((request, response) => {
+    if (request.url?.startsWith(HOOK_PATH_PREFIX)) {
+      serveHook(db, request, response).catch((error: unknown) => {
+        console.error("hook request failed:", error);
+        if (!response.headersSent) response.writeHead(500, { "Content-Type": "text/plain; charset=utf-8" });
+        response.end("error internal error\n");
+      });
+      return;
+    }
+    void handle(request, response);
+  });
+  server.keepAliveTimeout = 65_000;
+  server.listen(port, hostname, () => {
+    console.log(`Session Console listening on http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${port}`);
+  });
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, () => {
+      server.close();
+      void db.$disconnect().finally(() => process.exit(0));
+    });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`cannot start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
