@@ -1,0 +1,7 @@
+// /api/auth/*: next-auth sign-in, sign-out and session endpoints for admins.
+import NextAuth from "next-auth";
+import { authOptions } from "@/lib/auth";
+
+const handler = NextAuth(authOptions);
+
+export { handler as GET, handler as POST };

@@ -1,0 +1,30 @@
+// Root layout: document shell, theme applied before first paint, client providers.
+import type { Metadata, Viewport } from "next";
+import type { ReactNode } from "react";
+import { Providers } from "@/components/providers";
+import { THEME_INIT_SCRIPT } from "@/lib/client/theme";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: { default: "Session Console", template: "%s · Session Console" },
+  description: "Session policies, live users and session control for VPN servers.",
+};
+
+export const viewport: Viewport = {
+  width: "device-width",
+  initialScale: 1,
+};
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    // The theme script sets data-theme before hydration, hence the warning suppression.
+    <html lang="en" suppressHydrationWarning>
+      <head>
+        <script dangerouslySetInnerHTML={{ __html: THEME_INIT_SCRIPT }} />
+      </head>
+      <body>
+        <Providers>{children}</Providers>
+      </body>
+    </html>
+  );
+}
