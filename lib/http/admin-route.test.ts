@@ -1,56 +1,24 @@
-// withAdmin through its bearer-token path, against a real database. The wrapper uses the lib/db
-// singleton, which reads DATABASE_URL when first imported: the URL of this file's own database
-// is therefore chosen and set in vi.hoisted, before any import runs, and the database is
-// created and migrated in beforeAll (the client connects lazily, on first query).
-import { rmSync } from "node:fs";
-import pg from "pg";
+// withAdmin through its bearer-token path, against a real database (lib/testing/route-db.ts says
+// why the database is chosen in vi.hoisted).
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import type { Actor } from "../actor";
 import { createApiToken, revokeApiToken } from "../api-tokens";
 import { db } from "../db";
 import { AppError } from "../errors";
-import { migrate } from "../migrate";
 import { created, withAdmin } from "./admin-route";
 
-const setup = vi.hoisted(() => {
-  const suffix = globalThis.crypto.randomUUID().replaceAll("-", "").slice(0, 12);
-  const postgresAdminUrl = process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
-  const postgres = process.env.TEST_DATABASE === "postgresql";
-  const name = `sc_test_route_${suffix}`;
-  const sqliteFile = `${process.env.TMPDIR ?? "/tmp"}/session-console-tests/route-${suffix}.db`;
-  const url = postgres
-    ? Object.assign(new URL(postgresAdminUrl), { pathname: `/${name}` }).toString()
-    : `file:${sqliteFile}`;
-  vi.stubEnv("DATABASE_URL", url);
-  return { postgres, postgresAdminUrl, name, sqliteFile, url, currentAdmin: vi.fn<() => Promise<Actor | null>>() };
+const setup = await vi.hoisted(async () => {
+  const { routeTestDatabase } = await import("../testing/route-db");
+  return { ...routeTestDatabase("route"), currentAdmin: vi.fn<() => Promise<Actor | null>>() };
 });
 
 // The cookie path needs a Next.js request scope; here the signed-in admin is whatever the test
 // says. Only the session lookup is replaced, not the wrapper under test.
 vi.mock("../auth", () => ({ currentAdmin: setup.currentAdmin }));
 
-async function adminQuery(sql: string) {
-  const client = new pg.Client({ connectionString: setup.postgresAdminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-beforeAll(async () => {
-  if (setup.postgres) await adminQuery(`CREATE DATABASE ${setup.name}`);
-  await migrate(setup.url);
-});
-
-afterAll(async () => {
-  await db.$disconnect();
-  if (setup.postgres) await adminQuery(`DROP DATABASE IF EXISTS ${setup.name} WITH (FORCE)`);
-  else for (const extra of ["", "-wal", "-shm"]) rmSync(setup.sqliteFile + extra, { force: true });
-  vi.unstubAllEnvs();
-});
+beforeAll(() => setup.create());
+afterAll(() => setup.drop());
 
 beforeEach(() => {
   setup.currentAdmin.mockReset();
