@@ -1,6 +1,7 @@
 // Serves the hook API from a Node http request, reading at most MAX_HOOK_BODY_BYTES.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Db } from "../db";
+import { observeHookRequest } from "../metrics";
 import { handleHook, MAX_HOOK_BODY_BYTES } from "./handler";
 
 function readBody(request: IncomingMessage, limit: number): Promise<string | null> {
@@ -22,6 +23,7 @@ function readBody(request: IncomingMessage, limit: number): Promise<string | nul
 }
 
 export async function serveHook(db: Db, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const started = process.hrtime.bigint();
   const body = await readBody(request, MAX_HOOK_BODY_BYTES);
   const path = (request.url ?? "").split("?")[0] ?? "";
   const answer = await handleHook(db, {
@@ -34,4 +36,5 @@ export async function serveHook(db: Db, request: IncomingMessage, response: Serv
   });
   response.writeHead(answer.status, { "Content-Type": answer.contentType, "Cache-Control": "no-store" });
   response.end(answer.body);
+  observeHookRequest(path, answer.status, Number(process.hrtime.bigint() - started) / 1e9);
 }

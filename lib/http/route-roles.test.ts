@@ -33,6 +33,7 @@ const ROLE_RULES: Record<string, Partial<Record<Method, Role>>> = {
   groups: { GET: "viewer", POST: "admin" },
   "groups/[name]": { GET: "viewer", PATCH: "admin", DELETE: "admin" },
   me: { GET: "viewer" },
+  metrics: { GET: "viewer" },
   policies: { GET: "viewer" },
   "policies/default": { GET: "viewer", PUT: "admin" },
   "policies/export": { GET: "viewer" },
