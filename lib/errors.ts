@@ -8,7 +8,20 @@ export type AppErrorCode =
   | "forbidden"
   | "not_found"
   | "conflict"
-  | "payload_too_large";
+  | "payload_too_large"
+  | "unavailable";
+
+/** The HTTP status of each error code, for the admin API and the hook API alike. */
+export const HTTP_STATUS: Record<AppErrorCode, number> = {
+  bad_request: 400,
+  invalid: 422,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unavailable: 503,
+};
 
 export type FieldErrors = Record<string, string>;
 
@@ -35,6 +48,21 @@ export function prismaErrorCode(error: unknown): string | undefined {
     if (typeof code === "string" && /^P\d{4}$/.test(code)) return code;
   }
   return undefined;
+}
+
+/** Prisma's codes for a database it cannot reach, or that dropped the connection or timed out. */
+const UNREACHABLE_CODES = new Set(["P1001", "P1002", "P1008", "P1017"]);
+/** The PostgreSQL driver's own connection failures, which Prisma passes on with its clientVersion. */
+const DRIVER_CONNECTION_FAILURE =
+  /Connection terminated|ECONNREFUSED|ECONNRESET|timeout exceeded when trying to connect|Client has encountered a connection error/;
+
+/** Whether the database could not be reached: the request may succeed later, nothing was decided. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const code = prismaErrorCode(error);
+  if (code && UNREACHABLE_CODES.has(code)) return true;
+  if (!(error instanceof Error)) return false;
+  if (error.name === "PrismaClientInitializationError") return true;
+  return "clientVersion" in error && DRIVER_CONNECTION_FAILURE.test(error.message);
 }
 
 /** Turns a unique-constraint violation into a 409 that names what was duplicated. */
@@ -75,5 +103,8 @@ export function describeError(error: unknown): { code: AppErrorCode; message: st
   const prismaCode = prismaErrorCode(error);
   if (prismaCode === "P2002") return { code: "conflict", message: "already exists" };
   if (prismaCode === "P2025") return { code: "not_found", message: "not found" };
+  if (isDatabaseUnavailable(error)) {
+    return { code: "unavailable", message: "the console's database is unavailable; try again shortly" };
+  }
   return null;
 }

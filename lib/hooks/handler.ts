@@ -2,7 +2,7 @@
 // the request in, the answer out. server.ts serves it straight from Node's http module because
 // it sits in every VPN server's connect path, where a framework's per-request cost shows.
 import type { Db } from "../db";
-import { AppError, describeError } from "../errors";
+import { AppError, describeError, HTTP_STATUS } from "../errors";
 import { authenticateServer, type ServerView } from "../servers";
 import { authorize, connect, disconnect } from "../sessions/authority";
 import { authHookSchema, connectHookSchema, disconnectHookSchema } from "./schemas";
@@ -25,16 +25,6 @@ export interface HookResponse {
   contentType: "text/plain; charset=utf-8" | "application/json";
   body: string;
 }
-
-const STATUS = {
-  bad_request: 400,
-  invalid: 422,
-  unauthorized: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  payload_too_large: 413,
-} as const;
 
 function parseBody(contentType: string | undefined, body: string): Record<string, unknown> {
   const type = (contentType ?? "").split(";")[0]?.trim().toLowerCase();
@@ -103,6 +93,9 @@ function respond(accept: string | undefined, status: number, text: string, json:
   return { status, contentType: "application/json", body: JSON.stringify(json) };
 }
 
+/** The gist of an error for a one-line log entry (Prisma's messages end with the cause). */
+const lastLine = (error: unknown) => (error instanceof Error ? error.message : String(error)).trim().split("\n").pop();
+
 export async function handleHook(db: Db, request: HookRequest): Promise<HookResponse> {
   try {
     if (request.method !== "POST") throw new AppError("bad_request", "hooks are called with POST");
@@ -118,7 +111,10 @@ export async function handleHook(db: Db, request: HookRequest): Promise<HookResp
     return respond(request.accept, result.status, result.text, result.json);
   } catch (error) {
     const known = describeError(error);
-    if (known) return respond(request.accept, STATUS[known.code], `error ${known.message}`, { error: known.message, ...(known.fields ? { fields: known.fields } : {}) });
+    // Without its database the console cannot decide: the answer is an error, which every hook
+    // treats as a refusal (fail closed), and the reason goes to the log.
+    if (known?.code === "unavailable") console.error(`hook ${request.path} refused: database unavailable: ${lastLine(error)}`);
+    if (known) return respond(request.accept, HTTP_STATUS[known.code], `error ${known.message}`, { error: known.message, ...(known.fields ? { fields: known.fields } : {}) });
     console.error(`hook ${request.path} failed:`, error);
     return respond(request.accept, 500, "error internal error", { error: "internal error" });
   }

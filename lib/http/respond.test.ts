@@ -79,6 +79,16 @@ describe("errorBody", () => {
   });
 
   it.each([
+    ["Prisma's P1001", Object.assign(new Error("Can't reach database server at db:5432"), { code: "P1001" })],
+    ["a dropped connection", Object.assign(new Error("Connection terminated unexpectedly"), { clientVersion: "6.19.3" })],
+  ])("maps %s to 503: the database is unavailable, try again", (_label, thrown) => {
+    expect(errorBody(thrown)).toEqual({
+      status: 503,
+      body: { error: "the console's database is unavailable; try again shortly" },
+    });
+  });
+
+  it.each([
     ["an Error", new Error("connect ECONNREFUSED 10.0.0.5:5432 password=hunter2")],
     ["a TypeError", new TypeError("Cannot read properties of undefined (reading 'passwordHash')")],
     ["a thrown string", "raw string with /etc/secret/path"],

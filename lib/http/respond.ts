@@ -2,23 +2,13 @@
 // answers; anything else is a generic 500 whose detail goes only to the server log.
 import { randomUUID } from "node:crypto";
 import { NextResponse } from "next/server";
-import { AppError, describeError, type AppErrorCode } from "../errors";
-
-const STATUS: Record<AppErrorCode, number> = {
-  bad_request: 400,
-  invalid: 422,
-  unauthorized: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  payload_too_large: 413,
-};
+import { AppError, describeError, HTTP_STATUS } from "../errors";
 
 export function errorBody(error: unknown): { status: number; body: Record<string, unknown> } {
   const known = describeError(error);
   if (known) {
     return {
-      status: STATUS[known.code],
+      status: HTTP_STATUS[known.code],
       body: { error: known.message, ...(known.fields ? { fields: known.fields } : {}) },
     };
   }
