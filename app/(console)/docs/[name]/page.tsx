@@ -1,4 +1,4 @@
-// /docs/openvpn, /docs/ocserv: the wiring guides shipped in docs/, readable from the console.
+// /docs/<name>: a guide shipped in docs/ (lib/docs/guides.ts lists them), readable from the console.
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Metadata } from "next";
@@ -9,21 +9,13 @@ import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { projectRoot } from "@/lib/config";
-
-const GUIDES = {
-  openvpn: "Wiring OpenVPN",
-  ocserv: "Wiring ocserv",
-} as const;
-
-type GuideName = keyof typeof GUIDES;
-
-const isGuide = (name: string): name is GuideName => Object.hasOwn(GUIDES, name);
+import { GUIDES, isGuide, type GuideName } from "@/lib/docs/guides";
 
 type Props = { params: Promise<{ name: string }> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { name } = await params;
-  return { title: isGuide(name) ? GUIDES[name] : "Guide" };
+  return { title: isGuide(name) ? GUIDES[name].title : "Guide" };
 }
 
 async function readGuide(name: GuideName): Promise<string | null> {
@@ -34,19 +26,26 @@ async function readGuide(name: GuideName): Promise<string | null> {
   }
 }
 
+/** The wiring guides need a registered server's token. */
+const WIRING: readonly GuideName[] = ["openvpn", "ocserv"];
+
 export default async function GuidePage({ params }: Props) {
   const { name } = await params;
-  // A fixed list, so the file path can never be steered elsewhere.
   if (!isGuide(name)) notFound();
   const source = await readGuide(name);
   return (
     <div className="stack">
       <PageHeader
-        title={GUIDES[name]}
+        title={GUIDES[name].title}
         description={
           <>
-            From <code>docs/{name}.md</code>. <Link href="/servers">Register the server</Link> first: its token
-            goes in <code>CONSOLE_SERVER_TOKEN</code>.
+            From <code>docs/{name}.md</code>. <Link href="/docs">All guides</Link>
+            {WIRING.includes(name) ? (
+              <>
+                . <Link href="/servers">Register the server</Link> first: its token goes in{" "}
+                <code>CONSOLE_SERVER_TOKEN</code>.
+              </>
+            ) : null}
           </>
         }
       />
