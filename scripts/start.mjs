@@ -24,7 +24,7 @@ if (!process.env.NEXTAUTH_SECRET) {
   }
   process.env.NEXTAUTH_SECRET = readFileSync(secretFile, "utf8").trim();
   if ((process.env.DATABASE_URL ?? "").startsWith("postgres")) {
-    console.warn("NEXTAUTH_SECRET is not set: every instance on this database must share one (README.md, PostgreSQL)");
+    console.warn("NEXTAUTH_SECRET is not set: every instance must share one, see docs/deploy.md");
   }
 }
 

@@ -7,6 +7,7 @@ export const GUIDES = {
   hooks: { title: "Hook API", summary: "What VPN servers send to the console and what it answers." },
   openvpn: { title: "Wiring OpenVPN", summary: "Connect an OpenVPN 2.6 server to the console." },
   ocserv: { title: "Wiring ocserv", summary: "Connect an ocserv server to the console." },
+  deploy: { title: "Deploying", summary: "One machine on SQLite or a fleet on PostgreSQL: backups, upgrades, monitoring." },
   development: { title: "Development", summary: "Repository layout, architecture, database workflow and tests." },
 } as const;
 
