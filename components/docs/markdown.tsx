@@ -94,3 +94,8 @@ function render(block: Block, index: number): ReactNode {
 export function Markdown({ source }: { source: string }) {
   return <div className="markdown">{parseMarkdown(source).map(render)}</div>;
 }
+
+/** One line of guide Markdown (code, bold, links) without a block around it. */
+export function MarkdownInline({ text }: { text: string }) {
+  return <>{inline(text)}</>;
+}

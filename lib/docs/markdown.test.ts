@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseInline, parseMarkdown, resolveHref, slugify } from "./markdown";
+import { guideSummary, guideTitle, parseInline, parseMarkdown, resolveHref, slugify } from "./markdown";
 
 describe("guide Markdown", () => {
   it("leaves out the leading title and gives headings unique GitHub-style ids", () => {
@@ -42,8 +42,9 @@ describe("guide Markdown", () => {
     expect(resolveHref("docs/hooks.md")).toBe("/docs/hooks");
     expect(resolveHref("#errors")).toBe("#errors");
     expect(resolveHref("https://example.com/x")).toBe("https://example.com/x");
+    expect(resolveHref("deploy-fleet.md")).toBe("/docs/deploy-fleet");
     expect(resolveHref("../README.md")).toBeNull();
-    expect(resolveHref("secrets.md")).toBeNull();
+    expect(resolveHref("../lib/db.ts")).toBeNull();
     expect(resolveHref("javascript:alert(1)")).toBeNull();
   });
 
@@ -61,5 +62,13 @@ describe("guide Markdown", () => {
   it("slugs headings as GitHub does", () => {
     expect(slugify("Errors and status codes")).toBe("errors-and-status-codes");
     expect(slugify("GET|PUT /api/policies/default")).toBe("getput-apipoliciesdefault");
+  });
+
+  it("takes a guide's title from its first heading and its summary from the first sentence", () => {
+    const source = "# Command line\n\n`npm run cli` administers the console. It is thin.\n\n## Commands\n";
+    expect(guideTitle(source, "cli")).toBe("Command line");
+    expect(guideSummary(source)).toBe("`npm run cli` administers the console.");
+    expect(guideTitle("no heading here", "notes")).toBe("notes");
+    expect(guideSummary("# Only a title\n")).toBe("");
   });
 });

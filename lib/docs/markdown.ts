@@ -1,7 +1,10 @@
 // Parses the small Markdown dialect of the console's guides (docs/*.md) into blocks, and resolves
 // their links: headings, paragraphs, lists, fenced code, tables (with \| for a literal bar),
-// inline code, bold and links. components/docs/markdown.tsx renders the blocks.
-import { isGuide } from "./guides";
+// inline code, bold and links. components/docs/markdown.tsx renders the blocks. No fs or
+// database imports: the browser bundle may use it.
+
+/** A guide's file name in docs/: lower case, digits and hyphens, so the name is safe in a URL. */
+export const GUIDE_FILE = /^([a-z][a-z0-9-]*)\.md$/;
 
 export type Block =
   | { kind: "heading"; level: number; text: string; id: string }
@@ -32,13 +35,12 @@ export function slugify(text: string): string {
 /**
  * Where a link in a guide goes in the console: web links and anchors as they are, another guide
  * (`api.md`, `./cli.md#tokens`, `docs/hooks.md`) to its /docs page. Anything else (a file in the
- * source tree) is not a page of the console: null, shown as text.
+ * source tree such as `../README.md`) is not a page of the console: null, shown as text.
  */
 export function resolveHref(target: string): string | null {
   if (/^(https?:|#|\/)/.test(target)) return target;
-  const guide = /^(?:\.\/|docs\/)?([a-z]+)\.md(#[\w-]*)?$/.exec(target);
-  if (guide?.[1] && isGuide(guide[1])) return `/docs/${guide[1]}${guide[2] ?? ""}`;
-  return null;
+  const guide = /^(?:\.\/|docs\/)?([a-z][a-z0-9-]*)\.md(#[\w-]*)?$/.exec(target);
+  return guide?.[1] ? `/docs/${guide[1]}${guide[2] ?? ""}` : null;
 }
 
 export function parseInline(text: string): Inline[] {
@@ -122,4 +124,16 @@ export function parseMarkdown(source: string): Block[] {
     }
   }
   return blocks;
+}
+
+/** The guide's own `# Title`, or its file name when it has none. */
+export function guideTitle(source: string, name: string): string {
+  return /^# (.+)$/m.exec(source)?.[1]?.trim() ?? name;
+}
+
+/** The first sentence of the guide's first paragraph, for the index of guides. */
+export function guideSummary(source: string): string {
+  const paragraph = parseMarkdown(source).find((block) => block.kind === "paragraph");
+  if (!paragraph || paragraph.kind !== "paragraph") return "";
+  return /^.*?\.(?=\s|$)/.exec(paragraph.text)?.[0] ?? paragraph.text;
 }

@@ -1,41 +1,39 @@
-// /docs: the guides shipped in docs/, with the ones missing from this installation marked.
-import { access } from "node:fs/promises";
-import path from "node:path";
+// /docs: the guides shipped in docs/, each with the first sentence of its introduction.
 import type { Metadata } from "next";
 import Link from "next/link";
-import { Badge } from "@/components/ui/badge";
+import { MarkdownInline } from "@/components/docs/markdown";
 import { Card } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
-import { projectRoot } from "@/lib/config";
-import { GUIDE_NAMES, GUIDES, type GuideName } from "@/lib/docs/guides";
+import { listGuides } from "@/lib/docs/library";
 
 export const metadata: Metadata = { title: "Docs" };
 
-async function installed(name: GuideName): Promise<boolean> {
-  try {
-    await access(path.join(projectRoot(), "docs", `${name}.md`));
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export default async function DocsIndexPage() {
-  const guides = await Promise.all(GUIDE_NAMES.map(async (name) => ({ name, ...GUIDES[name], installed: await installed(name) })));
+  const guides = await listGuides();
   return (
     <div className="stack">
       <PageHeader title="Docs" description="The guides that ship with Session Console, from its docs/ folder." />
-      <Card>
-        <ul className="guide-list">
-          {guides.map((guide) => (
-            <li key={guide.name}>
-              <Link href={`/docs/${guide.name}`}>{guide.title}</Link>{" "}
-              {guide.installed ? null : <Badge tone="warning">not installed</Badge>}
-              <p className="muted">{guide.summary}</p>
-            </li>
-          ))}
-        </ul>
-      </Card>
+      {guides.length === 0 ? (
+        <EmptyState title="No guides are installed with this console">
+          <p>
+            Read the <code>docs/</code> folder of the Session Console source instead.
+          </p>
+        </EmptyState>
+      ) : (
+        <Card>
+          <ul className="guide-list">
+            {guides.map((guide) => (
+              <li key={guide.name}>
+                <Link href={`/docs/${guide.name}`}>{guide.title}</Link>
+                <p className="muted">
+                  <MarkdownInline text={guide.summary} />
+                </p>
+              </li>
+            ))}
+          </ul>
+        </Card>
+      )}
     </div>
   );
 }
