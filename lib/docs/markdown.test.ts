@@ -70,5 +70,8 @@ describe("guide Markdown", () => {
     expect(guideSummary(source)).toBe("`npm run cli` administers the console.");
     expect(guideTitle("no heading here", "notes")).toBe("notes");
     expect(guideSummary("# Only a title\n")).toBe("");
+    expect(guideSummary("# Deploying\n\nTwo shapes:\n\n| a |\n\nEvery instance is alike. Really.\n")).toBe(
+      "Every instance is alike.",
+    );
   });
 });

@@ -131,9 +131,12 @@ export function guideTitle(source: string, name: string): string {
   return /^# (.+)$/m.exec(source)?.[1]?.trim() ?? name;
 }
 
-/** The first sentence of the guide's first paragraph, for the index of guides. */
+/**
+ * The first sentence of the guide's first paragraph, for the index of guides. A paragraph ending
+ * in a colon only introduces what follows it, so it is passed over.
+ */
 export function guideSummary(source: string): string {
-  const paragraph = parseMarkdown(source).find((block) => block.kind === "paragraph");
+  const paragraph = parseMarkdown(source).find((block) => block.kind === "paragraph" && !block.text.endsWith(":"));
   if (!paragraph || paragraph.kind !== "paragraph") return "";
   return /^.*?\.(?=\s|$)/.exec(paragraph.text)?.[0] ?? paragraph.text;
 }
