@@ -235,9 +235,16 @@ describe(`audit (${process.env.TEST_DATABASE ?? "sqlite"})`, () => {
       expect(targetsOf(page2)).toEqual(matching.slice(2, 4));
     });
 
-    it("refuses a date that is not a date, and a page size over 500", () => {
-      expect(auditQuerySchema.safeParse({ from: "yesterday-ish" }).success).toBe(false);
-      expect(auditQuerySchema.safeParse({ pageSize: 501 }).success).toBe(false);
+    it("refuses a date that is not a date, and a page size over 500, saying what is expected", () => {
+      const badDate = auditQuerySchema.safeParse({ from: "yesterday-ish" });
+      expect(badDate.success).toBe(false);
+      expect(badDate.error?.issues[0]?.message).toBe("from must be a date such as 2026-11-23 or 2026-11-23T12:00:00Z");
+      const badPage = auditQuerySchema.safeParse({ pageSize: 501 });
+      expect(badPage.success).toBe(false);
+      expect(badPage.error?.issues[0]?.message).toBe("pageSize must be a whole number from 1 to 500");
+      expect(auditQuerySchema.safeParse({ page: "0" }).error?.issues[0]?.message).toBe(
+        "page must be a whole number from 1 to 1000000",
+      );
     });
   });
 

@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { Actor } from "./actor";
 import type { AuditAction, AuditTargetType } from "./audit-actions";
 import { containsText, type Db, type Tx } from "./db";
+import { dateParamSchema, pageSchema, pageSizeSchema } from "./validation/common";
 
 export interface AuditInput {
   actor: Actor;
@@ -58,10 +59,10 @@ export const auditQuerySchema = z.object({
   actor: z.string().trim().max(200).optional(),
   action: z.string().trim().max(100).optional(),
   target: z.string().trim().max(200).optional(),
-  from: z.coerce.date().optional(),
-  to: z.coerce.date().optional(),
-  page: z.coerce.number().int().min(1).max(100000).default(1),
-  pageSize: z.coerce.number().int().min(1).max(500).default(50),
+  from: dateParamSchema("from").optional(),
+  to: dateParamSchema("to").optional(),
+  page: pageSchema,
+  pageSize: pageSizeSchema,
 });
 
 export type AuditQuery = z.infer<typeof auditQuerySchema>;

@@ -1,6 +1,7 @@
 "use client";
 // Admin API tokens: for automation, each with a role; shown once when created.
 import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
 import { useState } from "react";
 import { OneTimeTokenDialog } from "@/components/one-time-token-dialog";
 import { Alert } from "@/components/ui/alert";
@@ -32,6 +33,7 @@ export function TokensSection() {
       description={
         <>
           For scripts calling the admin API with <code>Authorization: Bearer &lt;token&gt;</code>. A viewer token can only read.
+          Every route is in the <Link href="/docs/api">admin API guide</Link>.
         </>
       }
       actions={

@@ -12,6 +12,7 @@ export const NAV_ITEMS = [
   { href: "/servers", label: "Servers", icon: icons.servers },
   { href: "/audit", label: "Audit", icon: icons.audit },
   { href: "/settings", label: "Settings", icon: icons.settings },
+  { href: "/docs", label: "Docs", icon: icons.docs },
 ] as const;
 
 export function NavLinks({ onNavigate }: { onNavigate?: () => void }) {

@@ -1,6 +1,6 @@
 // Reading sessions for the Sessions area and the admin API.
 import { z } from "zod";
-import type { Db } from "../db";
+import { containsText, type Db } from "../db";
 import { notFound } from "../errors";
 import { pageSchema, pageSizeSchema } from "../validation/common";
 import { SESSION_STATES } from "./states";
@@ -70,7 +70,7 @@ function toView(row: Row): SessionView {
 export async function listSessions(db: Db, query: SessionListQuery) {
   const where = {
     ...(query.state ? { state: query.state } : {}),
-    ...(query.user ? { user: { username: { contains: query.user } } } : {}),
+    ...(query.user ? { user: { username: containsText(db, query.user) } } : {}),
     ...(query.server ? { server: { name: query.server } } : {}),
   };
   const [total, rows, byState] = await Promise.all([

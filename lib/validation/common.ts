@@ -20,5 +20,14 @@ export const passwordSchema = z
 
 export const roleSchema = z.enum(["admin", "viewer"], { error: 'role must be "admin" or "viewer"' });
 
-export const pageSchema = z.coerce.number().int().min(1).max(1_000_000).default(1);
-export const pageSizeSchema = z.coerce.number().int().min(1).max(500).default(50);
+const wholeNumber = (what: string, min: number, max: number) => {
+  const message = `${what} must be a whole number from ${min} to ${max}`;
+  return z.coerce.number({ error: message }).int(message).min(min, message).max(max, message);
+};
+
+export const pageSchema = wholeNumber("page", 1, 1_000_000).default(1);
+export const pageSizeSchema = wholeNumber("pageSize", 1, 500).default(50);
+
+/** A time filter in a query string: an ISO 8601 date or date-time. */
+export const dateParamSchema = (what: string) =>
+  z.coerce.date({ error: `${what} must be a date such as 2026-11-23 or 2026-11-23T12:00:00Z` });
