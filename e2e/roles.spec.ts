@@ -175,3 +175,39 @@ test("the server refuses every change from a viewer API token, and nothing chang
     await viewerToken.dispose();
   }
 });
+
+test("a role change or a deleted account takes effect at once, without signing in again", async ({ page, api }) => {
+  const account = uniqueName("demoted");
+  expect((await api.post("/api/admins", { data: { username: account, password: VIEWER_PASSWORD, role: "admin" } })).status()).toBe(201);
+  await signInThroughApi(page.request, account, VIEWER_PASSWORD);
+  await page.context().setExtraHTTPHeaders({ Origin: BASE_URL });
+  const group = uniqueName("while-admin");
+  expect((await page.request.post("/api/groups", { data: { name: group } })).status()).toBe(201);
+
+  expect((await api.patch(`/api/admins/${account}`, { data: { role: "viewer" } })).status()).toBe(200);
+  const refused = await page.request.post("/api/groups", { data: { name: uniqueName("while-viewer") } });
+  expect(refused.status()).toBe(403);
+  await page.goto("/users?tab=groups");
+  await expect(page.getByRole("note")).toContainText("signed in as a viewer");
+  await expect(page.getByRole("button", { name: "New group" })).toBeDisabled();
+
+  expect((await api.delete(`/api/admins/${account}`)).status()).toBe(204);
+  expect((await page.request.get("/api/me")).status()).toBe(401);
+  await page.goto("/users");
+  await expect(page).toHaveURL(/\/login/);
+});
+
+test("a revoked API token is refused at once", async ({ playwright, api }) => {
+  const name = uniqueName("short-lived");
+  const issued = await api.post("/api/tokens", { data: { name, role: "admin" } });
+  const { token } = (await issued.json()) as { token: string };
+  const client = await playwright.request.newContext({ baseURL: BASE_URL, extraHTTPHeaders: { Authorization: `Bearer ${token}` } });
+  try {
+    expect((await client.get("/api/me")).status()).toBe(200);
+    await expect(await api.delete(`/api/tokens/${name}`)).toBeOK();
+    expect((await client.get("/api/me")).status()).toBe(401);
+    expect((await client.post("/api/groups", { data: { name: uniqueName("after-revoke") } })).status()).toBe(401);
+  } finally {
+    await client.dispose();
+  }
+});
