@@ -151,3 +151,59 @@ test("search and paging find users among many", async ({ page, api }) => {
   await expect(pagination).toContainText("1–10 of 10 users");
   await expect(usersTable(page).getByRole("row")).toHaveCount(11);
 });
+
+/** Keyboard focus must be seen: an outline of some width in a visible style. */
+async function expectVisibleFocus(page: Page) {
+  const outline = await page.evaluate(() => {
+    const focused = document.activeElement;
+    if (!focused) return null;
+    const style = getComputedStyle(focused);
+    return { style: style.outlineStyle, width: Number.parseFloat(style.outlineWidth) };
+  });
+  expect(outline?.style).not.toBe("none");
+  expect(outline?.width).toBeGreaterThan(0);
+}
+
+test("a group can be created with the keyboard alone, with focus visible and returned", async ({ page, api }) => {
+  const group = uniqueName("keys");
+  await page.goto("/users");
+
+  // The skip link is the first stop and leads into the page.
+  await page.keyboard.press("Tab");
+  const skip = page.getByRole("link", { name: "Skip to content" });
+  await expect(skip).toBeFocused();
+  await expect(skip).toBeInViewport();
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("main")).toBeFocused();
+
+  // Into the tabs; arrows switch between Users and Groups.
+  await page.keyboard.press("Tab");
+  await expect(page.getByRole("tab", { name: "Users" })).toBeFocused();
+  await expectVisibleFocus(page);
+  await page.keyboard.press("ArrowRight");
+  await expect(page.getByRole("tab", { name: "Groups" })).toBeFocused();
+  await expect(page.getByRole("tab", { name: "Groups" })).toHaveAttribute("aria-selected", "true");
+
+  const newGroup = page.getByRole("button", { name: "New group" });
+  await page.keyboard.press("Tab");
+  await expect(newGroup).toBeFocused();
+  await expectVisibleFocus(page);
+
+  // Escape closes a dialog and gives focus back to what opened it.
+  await page.keyboard.press("Enter");
+  const dialog = page.getByRole("dialog", { name: "New group" });
+  await expect(dialog.getByLabel("Name")).toBeFocused();
+  await page.keyboard.press("Escape");
+  await expect(dialog).toBeHidden();
+  await expect(newGroup).toBeFocused();
+
+  // Enter in the form submits it.
+  await page.keyboard.press("Enter");
+  await expect(dialog.getByLabel("Name")).toBeFocused();
+  await page.keyboard.type(group);
+  await page.keyboard.press("Enter");
+  await expect(dialog).toBeHidden();
+  await expect(newGroup).toBeFocused();
+  await expect(page.getByRole("table", { name: "Groups" }).getByRole("row").filter({ hasText: group })).toBeVisible();
+  expect((await api.get(`/api/groups/${group}`)).status()).toBe(200);
+});
