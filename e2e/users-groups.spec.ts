@@ -96,6 +96,47 @@ test("create a group and a user in it, set the password, rename, disable and del
   expect((await readUser(api, renamed)).status).toBe(404);
 });
 
+test("rename a group, then delete it with confirmation: its users stay, without a group", async ({ page, api }) => {
+  const group = uniqueName("team");
+  const renamed = uniqueName("team-renamed");
+  const member = uniqueName("member");
+  const other = uniqueName("other-team");
+  for (const name of [group, other]) expect((await api.post("/api/groups", { data: { name } })).status()).toBe(201);
+  expect((await api.post("/api/vpn-users", { data: { username: member, group } })).status()).toBe(201);
+
+  await page.goto("/users?tab=groups");
+  const groups = page.getByRole("table", { name: "Groups" });
+  await groups.getByRole("row").filter({ hasText: group }).getByRole("button", { name: "Edit" }).click();
+  const edit = page.getByRole("dialog", { name: `Edit group ${group}` });
+  await edit.getByLabel("Name").fill(renamed);
+  await edit.getByRole("button", { name: "Save" }).click();
+  await expect(edit).toBeHidden();
+  const row = groups.getByRole("row").filter({ hasText: renamed });
+  await expect(row.getByRole("cell").nth(2)).toHaveText("1");
+  expect((await api.get(`/api/groups/${group}`)).status()).toBe(404);
+  expect((await readUser(api, member)).user).toMatchObject({ group: renamed });
+
+  await row.getByRole("button", { name: "Delete" }).click();
+  const confirm = page.getByRole("dialog", { name: `Delete group ${renamed}?` });
+  await expect(confirm).toContainText("1 user will have no group.");
+  await confirm.getByRole("button", { name: "Confirm" }).click();
+  await expect(confirm).toBeHidden();
+  await expect(groups.getByRole("row").filter({ hasText: renamed })).toHaveCount(0);
+  expect((await api.get(`/api/groups/${renamed}`)).status()).toBe(404);
+  expect((await readUser(api, member)).user).toMatchObject({ username: member, group: null });
+
+  // The user's group can be set again from the user's Edit dialog.
+  await page.getByRole("tab", { name: "Users" }).click();
+  await searchUsers(page, member);
+  await userRow(page, member).getByRole("button", { name: "Edit" }).click();
+  const userEdit = page.getByRole("dialog", { name: `Edit user ${member}` });
+  await userEdit.getByLabel("Group").selectOption(other);
+  await userEdit.getByRole("button", { name: "Save" }).click();
+  await expect(userEdit).toBeHidden();
+  await expect(userRow(page, member)).toContainText(other);
+  expect((await readUser(api, member)).user).toMatchObject({ group: other });
+});
+
 test("a duplicate group name is refused inline and nothing is created", async ({ page, api }) => {
   const group = uniqueName("dup");
   expect((await api.post("/api/groups", { data: { name: group } })).status()).toBe(201);
