@@ -16,15 +16,19 @@ async function submitSignIn(page: Page, username: string, password: string) {
 /** The shell's account area names who is signed in. */
 const signedInName = (page: Page) => page.getByTestId("signed-in-name");
 
-test("a protected page sends a signed-out browser to sign in, and signing in opens the console", async ({ page }) => {
-  await page.goto("/users");
-  await expect(page).toHaveURL(/\/login/);
+test("a protected page sends a signed-out browser to sign in, and signing in returns to that page", async ({ page }) => {
+  await page.goto("/users?tab=groups");
+  await expect(page).toHaveURL(/\/login\?callbackUrl=/);
   await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
 
   await submitSignIn(page, ADMIN_USERNAME, ADMIN_PASSWORD);
   await expect(signedInName(page)).toHaveText(ADMIN_USERNAME);
-  await expect(page).not.toHaveURL(/\/login/);
-  await expect(page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "Users & Groups" })).toBeVisible();
+  await expect(page).toHaveURL(/\/users\?tab=groups$/);
+  await expect(page.getByRole("tab", { name: "Groups" })).toHaveAttribute("aria-selected", "true");
+  await expect(page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "Users & Groups" })).toHaveAttribute(
+    "aria-current",
+    "page",
+  );
 
   const me = await page.request.get("/api/me");
   expect(me.status()).toBe(200);
