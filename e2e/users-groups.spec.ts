@@ -250,3 +250,27 @@ test("a group can be created with the keyboard alone, with focus visible and ret
   await expect(page.getByRole("table", { name: "Groups" }).getByRole("row").filter({ hasText: group })).toBeVisible();
   expect((await api.get(`/api/groups/${group}`)).status()).toBe(200);
 });
+
+test.describe("on a narrow window", () => {
+  test.use({ viewport: { width: 390, height: 800 } });
+
+  test("the navigation folds into a menu, and the top bar stays compact on a short page", async ({ page }) => {
+    await page.goto("/servers");
+    await expect(page.getByRole("heading", { name: "Servers", level: 1 })).toBeVisible();
+    const topBar = page.getByRole("complementary");
+    // The page is shorter than the window: the top bar must not grow to fill it.
+    const height = (await topBar.boundingBox())?.height ?? 0;
+    expect(height).toBeLessThan(80);
+
+    const menu = page.getByRole("button", { name: "Menu" });
+    const nav = page.getByRole("navigation", { name: "Console" });
+    await expect(menu).toHaveAttribute("aria-expanded", "false");
+    await expect(nav).toBeHidden();
+    await menu.click();
+    await expect(menu).toHaveAttribute("aria-expanded", "true");
+    await nav.getByRole("link", { name: "Users & Groups" }).click();
+    await expect(page).toHaveURL(/\/users$/);
+    await expect(nav).toBeHidden();
+    await expect(menu).toHaveAttribute("aria-expanded", "false");
+  });
+});
