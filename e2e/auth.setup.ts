@@ -1,7 +1,7 @@
 // Setup project: signs in as the first admin once and saves the session cookies, so that every
 // spec's `page` starts signed in. It goes through next-auth's own endpoints rather than the
 // login form, so a change to the form's markup cannot break every spec at once (the form itself
-// is covered by smoke.spec.ts).
+// is covered by smoke.spec.ts and auth.spec.ts).
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { expect, test as setup } from "@playwright/test";
