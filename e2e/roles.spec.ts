@@ -15,6 +15,8 @@ interface Seeded {
   group: string;
   user: string;
   server: string;
+  /** The name every refused creation or rename would have used. */
+  fresh: string;
 }
 
 /** A viewer account plus a group, a user and a server for the viewer to try to change. */
@@ -24,6 +26,7 @@ async function seed(api: APIRequestContext): Promise<Seeded> {
     group: uniqueName("roles-group"),
     user: uniqueName("roles-user"),
     server: uniqueName("roles-server"),
+    fresh: uniqueName("never-created"),
   };
   const calls = [
     api.post("/api/admins", { data: { username: seeded.viewer, password: VIEWER_PASSWORD, role: "viewer" } }),
@@ -37,59 +40,52 @@ async function seed(api: APIRequestContext): Promise<Seeded> {
 }
 
 /** Every kind of change the admin API offers, aimed at the seeded records. */
-function mutations(seeded: Seeded) {
-  const fresh = uniqueName("never-created");
+function mutations({ viewer, group, user, server, fresh }: Seeded) {
   return [
     { method: "POST", path: "/api/groups", data: { name: fresh } },
-    { method: "PATCH", path: `/api/groups/${seeded.group}`, data: { name: fresh } },
-    { method: "DELETE", path: `/api/groups/${seeded.group}` },
+    { method: "PATCH", path: `/api/groups/${group}`, data: { name: fresh } },
+    { method: "DELETE", path: `/api/groups/${group}` },
     { method: "POST", path: "/api/vpn-users", data: { username: fresh } },
-    { method: "PATCH", path: `/api/vpn-users/${seeded.user}`, data: { enabled: false, group: null } },
-    { method: "DELETE", path: `/api/vpn-users/${seeded.user}` },
+    { method: "PATCH", path: `/api/vpn-users/${user}`, data: { enabled: false, group: null } },
+    { method: "DELETE", path: `/api/vpn-users/${user}` },
     { method: "POST", path: "/api/servers", data: { name: fresh, kind: "ocserv" } },
-    { method: "PATCH", path: `/api/servers/${seeded.server}`, data: { name: fresh } },
-    { method: "POST", path: `/api/servers/${seeded.server}/rotate-token` },
-    { method: "POST", path: `/api/servers/${seeded.server}/revoke-token` },
-    { method: "DELETE", path: `/api/servers/${seeded.server}` },
+    { method: "PATCH", path: `/api/servers/${server}`, data: { name: fresh } },
+    { method: "POST", path: `/api/servers/${server}/rotate-token` },
+    { method: "POST", path: `/api/servers/${server}/revoke-token` },
+    { method: "DELETE", path: `/api/servers/${server}` },
     { method: "POST", path: "/api/admins", data: { username: fresh, password: VIEWER_PASSWORD, role: "admin" } },
-    { method: "PATCH", path: `/api/admins/${seeded.viewer}`, data: { role: "admin" } },
+    { method: "PATCH", path: `/api/admins/${viewer}`, data: { role: "admin" } },
     { method: "POST", path: "/api/tokens", data: { name: fresh, role: "admin" } },
     { method: "PUT", path: "/api/policies/default", data: { maxSessions: 1 } },
   ] as const;
 }
 
-interface Snapshot {
-  group: unknown;
-  user: unknown;
-  server: unknown;
-  viewerRole: unknown;
-  defaultPolicy: unknown;
-  tokenNames: string[];
-}
-
-/** What the viewer tried to change, as an admin reads it. */
-async function snapshot(api: APIRequestContext, seeded: Seeded): Promise<Snapshot> {
+/** The records the viewer tried to change, as an admin reads them; only this test's own data. */
+async function snapshot(api: APIRequestContext, { viewer, group, user, server, fresh }: Seeded) {
   const read = async (path: string) => {
     const response = await api.get(path);
     expect(response.status(), path).toBe(200);
     return (await response.json()) as Record<string, unknown>;
   };
-  const [group, user, server, admins, defaultPolicy, tokens] = await Promise.all([
-    read(`/api/groups/${seeded.group}`),
-    read(`/api/vpn-users/${seeded.user}`),
-    read(`/api/servers/${seeded.server}`),
+  const status = async (path: string) => (await api.get(path)).status();
+  const [seededGroup, seededUser, seededServer, admins, tokens, freshGroup, freshUser, freshServer] = await Promise.all([
+    read(`/api/groups/${group}`),
+    read(`/api/vpn-users/${user}`),
+    read(`/api/servers/${server}`),
     read("/api/admins"),
-    read("/api/policies/default"),
     read("/api/tokens"),
+    status(`/api/groups/${fresh}`),
+    status(`/api/vpn-users/${fresh}`),
+    status(`/api/servers/${fresh}`),
   ]);
   const accounts = admins.admins as { username: string; role: string }[];
+  const tokenNames = (tokens.tokens as { name: string }[]).map((token) => token.name);
   return {
-    group: group.group,
-    user: user.user,
-    server: server.server,
-    viewerRole: accounts.find((account) => account.username === seeded.viewer)?.role,
-    defaultPolicy,
-    tokenNames: (tokens.tokens as { name: string }[]).map((token) => token.name).sort(),
+    group: seededGroup.group,
+    user: seededUser.user,
+    server: seededServer.server,
+    viewerRole: accounts.find((account) => account.username === viewer)?.role,
+    fresh: { freshGroup, freshUser, freshServer, admin: accounts.some((a) => a.username === fresh), token: tokenNames.includes(fresh) },
   };
 }
 
@@ -101,8 +97,10 @@ async function expectEveryChangeRefused(caller: APIRequestContext, callerName: s
     expect(response.status(), `${method} ${path}`).toBe(403);
     expect(await response.json(), `${method} ${path}`).toEqual({ error: expect.stringContaining("viewer") });
   }
-  expect(await snapshot(api, seeded)).toEqual(before);
-  // Nothing was recorded in the caller's name either.
+  const after = await snapshot(api, seeded);
+  expect(after).toEqual(before);
+  expect(after.fresh).toEqual({ freshGroup: 404, freshUser: 404, freshServer: 404, admin: false, token: false });
+  // Nothing was recorded in the caller's name either (this covers the DEFAULT policy too).
   const audit = await api.get("/api/audit", { params: { actor: callerName } });
   expect(await audit.json()).toMatchObject({ total: 0 });
 }
