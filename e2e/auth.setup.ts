@@ -1,24 +1,15 @@
 // Setup project: signs in as the first admin once and saves the session cookies, so that every
 // spec's `page` starts signed in. It goes through next-auth's own endpoints rather than the
 // login form, so a change to the form's markup cannot break every spec at once (the form itself
-// is covered by smoke.spec.ts).
+// is covered by smoke.spec.ts and auth.spec.ts).
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { expect, test as setup } from "@playwright/test";
 import { ADMIN_PASSWORD, ADMIN_STORAGE_STATE, ADMIN_USERNAME } from "../playwright.config";
+import { signInThroughApi } from "./sign-in";
 
 setup("sign in as admin", async ({ page }) => {
-  const csrf = await page.request.get("/api/auth/csrf");
-  expect(csrf.status()).toBe(200);
-  const { csrfToken } = (await csrf.json()) as { csrfToken?: unknown };
-  if (typeof csrfToken !== "string") throw new Error("next-auth did not hand out a CSRF token");
-
-  const signIn = await page.request.post("/api/auth/callback/credentials", {
-    form: { csrfToken, username: ADMIN_USERNAME, password: ADMIN_PASSWORD, json: "true" },
-  });
-  expect(signIn.status()).toBe(200);
-  const { url } = (await signIn.json()) as { url?: unknown };
-  expect(String(url), "the sign-in was refused").not.toContain("error=");
+  await signInThroughApi(page.request, ADMIN_USERNAME, ADMIN_PASSWORD);
 
   // The cookie works: the API knows who we are.
   const me = await page.request.get("/api/me");

@@ -27,6 +27,23 @@ describe(`groups (${process.env.TEST_DATABASE ?? "sqlite"})`, () => {
     expect(audit.events[1]?.after).toEqual({ name: "vendors", description: "external" });
   });
 
+  it("an update that changes nothing records no audit event", async () => {
+    const actor = cliActor();
+    await createGroup(t.db, actor, { name: "unchanged", description: "as it was" });
+    const before = (await listAuditEvents(t.db, auditQuerySchema.parse({}))).total;
+    expect(await updateGroup(t.db, actor, "unchanged", { name: "unchanged", description: "as it was" })).toMatchObject({
+      name: "unchanged",
+      description: "as it was",
+    });
+    expect((await listAuditEvents(t.db, auditQuerySchema.parse({}))).total).toBe(before);
+    await updateGroup(t.db, actor, "unchanged", { description: "now different" });
+    const audit = await listAuditEvents(t.db, auditQuerySchema.parse({ target: "unchanged" }));
+    expect(audit.events.map((e) => [e.action, e.after])).toEqual([
+      ["group.updated", { name: "unchanged", description: "now different" }],
+      ["group.created", { name: "unchanged", description: "as it was" }],
+    ]);
+  });
+
   it("refuses a duplicate name with a conflict and writes nothing", async () => {
     const actor = cliActor();
     await createGroup(t.db, actor, { name: "staff" });

@@ -83,14 +83,17 @@ export async function updateGroup(db: Db, actor: Actor, name: string, input: unk
           data,
           include: { _count: { select: { users: true } } },
         });
-        await recordAudit(tx, {
-          actor,
-          action: "group.updated",
-          targetType: "group",
-          target: after.name,
-          before: snapshot(before),
-          after: snapshot(after),
-        });
+        // Saving what is already there is not a change, so it leaves no audit event.
+        if (JSON.stringify(snapshot(before)) !== JSON.stringify(snapshot(after))) {
+          await recordAudit(tx, {
+            actor,
+            action: "group.updated",
+            targetType: "group",
+            target: after.name,
+            before: snapshot(before),
+            after: snapshot(after),
+          });
+        }
         return after;
       }),
     `a group named "${data.name ?? name}" already exists`,

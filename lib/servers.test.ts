@@ -140,6 +140,13 @@ describe(`servers (${process.env.TEST_DATABASE ?? "sqlite"})`, () => {
     expect(audit.map((e) => [e.before, e.after])).toEqual([[JSON.stringify({ name }), JSON.stringify({ name: newName })]]);
   });
 
+  it("renaming a server to its own name changes nothing and records no audit event", async () => {
+    const name = unique("same");
+    await registerServer(t.db, cliActor(), { name, kind: "openvpn" });
+    expect(await renameServer(t.db, cliActor(), name, { name })).toMatchObject({ name });
+    expect(await actionsFor(t.db, name)).toEqual(["server.registered"]);
+  });
+
   it("deletes a server; its token stops working", async () => {
     const name = unique("del");
     const { token } = await registerServer(t.db, cliActor(), { name, kind: "ocserv" });

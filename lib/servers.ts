@@ -98,14 +98,17 @@ export async function renameServer(db: Db, actor: Actor, name: string, input: un
         const before = await tx.vpnServer.findUnique({ where: { name } });
         if (!before) throw notFound(`server "${name}"`);
         const after = await tx.vpnServer.update({ where: { id: before.id }, data: { name: data.name } });
-        await recordAudit(tx, {
-          actor,
-          action: "server.updated",
-          targetType: "server",
-          target: after.name,
-          before: { name: before.name },
-          after: { name: after.name },
-        });
+        // Renaming to the same name is not a change, so it leaves no audit event.
+        if (after.name !== before.name) {
+          await recordAudit(tx, {
+            actor,
+            action: "server.updated",
+            targetType: "server",
+            target: after.name,
+            before: { name: before.name },
+            after: { name: after.name },
+          });
+        }
         return after;
       }),
     `a server named "${data.name}" already exists`,
