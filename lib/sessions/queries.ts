@@ -89,8 +89,54 @@ export async function listSessions(db: Db, query: SessionListQuery) {
   return { total, page: query.page, pageSize: query.pageSize, counts, sessions: rows.map(toView) };
 }
 
-export async function getSession(db: Db, id: string): Promise<SessionView> {
+/** One tunnel of a session, as the session's detail page lists it. */
+export interface ConnectionView {
+  id: string;
+  server: string;
+  externalId: string | null;
+  clientIp: string;
+  vpnIp: string | null;
+  connectedAt: string;
+  disconnectedAt: string | null;
+  endReason: string | null;
+  bytesIn: number;
+  bytesOut: number;
+}
+
+export interface SessionDetailView extends SessionView {
+  /** The latest SESSION_CONNECTIONS_SHOWN tunnels, newest first. */
+  connections: ConnectionView[];
+  connectionCount: number;
+}
+
+export const SESSION_CONNECTIONS_SHOWN = 100;
+
+export async function getSession(db: Db, id: string): Promise<SessionDetailView> {
   const row = await findOne(db, id);
   if (!row) throw notFound(`session "${id}"`);
-  return toView(row);
+  const [connections, connectionCount] = await Promise.all([
+    db.connection.findMany({
+      where: { sessionId: id },
+      include: { server: { select: { name: true } } },
+      orderBy: [{ connectedAt: "desc" }, { id: "asc" }],
+      take: SESSION_CONNECTIONS_SHOWN,
+    }),
+    db.connection.count({ where: { sessionId: id } }),
+  ]);
+  return {
+    ...toView(row),
+    connectionCount,
+    connections: connections.map((connection) => ({
+      id: connection.id,
+      server: connection.server.name,
+      externalId: connection.externalId,
+      clientIp: connection.clientIp,
+      vpnIp: connection.vpnIp,
+      connectedAt: connection.connectedAt.toISOString(),
+      disconnectedAt: connection.disconnectedAt?.toISOString() ?? null,
+      endReason: connection.endReason,
+      bytesIn: Number(connection.bytesIn),
+      bytesOut: Number(connection.bytesOut),
+    })),
+  };
 }
