@@ -55,6 +55,7 @@ describe(`sessions list and detail (${process.env.TEST_DATABASE ?? "sqlite"})`, 
       expect.objectContaining({ id: ended, stateReason: "client disconnected", hasToken: true, openConnections: 0 }),
     ]);
 
+    expect((await list({ user: "CAROL", state: "active" })).counts).toEqual({ pending: 0, active: 0, dormant: 1, expired: 0, revoked: 0, ended: 1 });
     const daveOnEdge = await list({ user: "dav", server: "list-edge" });
     expect(daveOnEdge.sessions.map((row) => row.id).sort()).toEqual(active.slice(0, 2).sort());
 

@@ -1,6 +1,6 @@
 // Reading sessions for the Sessions area and the admin API.
 import { z } from "zod";
-import type { Db } from "../db";
+import { containsText, type Db } from "../db";
 import { notFound } from "../errors";
 import { pageSchema, pageSizeSchema } from "../validation/common";
 import { SESSION_STATES } from "./states";
@@ -68,11 +68,12 @@ function toView(row: Row): SessionView {
 }
 
 export async function listSessions(db: Db, query: SessionListQuery) {
-  const where = {
-    ...(query.state ? { state: query.state } : {}),
-    ...(query.user ? { user: { username: { contains: query.user } } } : {}),
+  // The counts per state follow the user and server filters, so each state tab says what it holds.
+  const filtered = {
+    ...(query.user ? { user: { username: containsText(db, query.user) } } : {}),
     ...(query.server ? { server: { name: query.server } } : {}),
   };
+  const where = { ...filtered, ...(query.state ? { state: query.state } : {}) };
   const [total, rows, byState] = await Promise.all([
     db.session.count({ where }),
     db.session.findMany({
@@ -82,7 +83,7 @@ export async function listSessions(db: Db, query: SessionListQuery) {
       skip: (query.page - 1) * query.pageSize,
       take: query.pageSize,
     }),
-    db.session.groupBy({ by: ["state"], _count: { _all: true } }),
+    db.session.groupBy({ by: ["state"], where: filtered, _count: { _all: true } }),
   ]);
   const counts = Object.fromEntries(SESSION_STATES.map((state) => [state, 0])) as Record<string, number>;
   for (const group of byState) counts[group.state] = group._count._all;
