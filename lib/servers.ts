@@ -113,6 +113,7 @@ export async function renameServer(db: Db, actor: Actor, name: string, input: un
       }),
     `a server named "${data.name}" already exists`,
   );
+  forgetServerTokens(db);
   return toView(row);
 }
 
@@ -140,6 +141,7 @@ export async function rotateServerToken(
     });
     return after;
   });
+  forgetServerTokens(db);
   return { token, server: toView(row) };
 }
 
@@ -161,6 +163,7 @@ export async function revokeServerToken(db: Db, actor: Actor, name: string): Pro
     });
     return after;
   });
+  forgetServerTokens(db);
   return toView(row);
 }
 
@@ -177,13 +180,41 @@ export async function deleteServer(db: Db, actor: Actor, name: string): Promise<
       before: { name: before.name, kind: before.kind },
     });
   });
+  forgetServerTokens(db);
+}
+
+/**
+ * Servers recently authenticated by token digest, so a reconnect storm does not look the same
+ * token up thousands of times a second. Changing a server's token, name or existence clears it in
+ * this process at once; other processes (the CLI, further console instances) are seen within
+ * SERVER_TOKEN_CACHE_MS. Kept on globalThis because the Next.js bundle and server.ts each load
+ * their own copy of this module in the one process.
+ */
+export const SERVER_TOKEN_CACHE_MS = 2_000;
+const globalForServers = globalThis as unknown as {
+  sessionConsoleServerTokens?: WeakMap<Db, Map<string, { server: ServerView; until: number }>>;
+};
+const tokenCache = (globalForServers.sessionConsoleServerTokens ??= new WeakMap());
+
+function forgetServerTokens(db: Db): void {
+  tokenCache.delete(db);
 }
 
 /** The server behind a hook call's bearer token, or null for an unknown or revoked token. */
 export async function authenticateServer(db: Db, token: string): Promise<ServerView | null> {
   if (!token.startsWith(SERVER_TOKEN_PREFIX)) return null;
   const digest = hashToken(token);
+  const now = Date.now();
+  let cache = tokenCache.get(db);
+  const cached = cache?.get(digest);
+  if (cached && cached.until > now) return cached.server;
   const row = await db.vpnServer.findUnique({ where: { tokenHash: digest } });
-  if (!row?.tokenHash || !sameDigest(row.tokenHash, digest)) return null;
-  return toView(row);
+  if (!row?.tokenHash || !sameDigest(row.tokenHash, digest)) {
+    cache?.delete(digest);
+    return null;
+  }
+  const server = toView(row);
+  if (!cache) tokenCache.set(db, (cache = new Map()));
+  cache.set(digest, { server, until: now + SERVER_TOKEN_CACHE_MS });
+  return server;
 }

@@ -1,5 +1,6 @@
 "use client";
-// /sessions/ID: one session: its state and why, who and where, every deadline and counter.
+// /sessions/ID: one session: its state and why, who and where, every deadline and counter, and
+// its connections (tunnels).
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import type { ReactNode } from "react";
@@ -12,7 +13,8 @@ import { ApiError, errorMessage } from "@/lib/client/api";
 import { formatCount, formatDateTime } from "@/lib/client/format";
 import { sessionQueries } from "@/lib/client/query-keys";
 import { formatBytes } from "@/lib/policy/duration";
-import type { SessionView } from "@/lib/sessions/queries";
+import type { SessionDetailView } from "@/lib/sessions/queries";
+import { SessionConnections } from "./session-connections";
 import { isSessionState, SESSION_STATE_INFO } from "./session-states";
 import { SessionStateBadge } from "./session-state-badge";
 import { SESSIONS_REFRESH_MS } from "./sessions-panel";
@@ -36,7 +38,7 @@ function Item({ term, children }: { term: string; children: ReactNode }) {
   );
 }
 
-function Details({ session }: { session: SessionView }) {
+function Details({ session }: { session: SessionDetailView }) {
   const user = encodeURIComponent(session.username);
   return (
     <div className="stack">
@@ -87,6 +89,9 @@ function Details({ session }: { session: SessionView }) {
             <When iso={session.endedAt} never="not ended" />
           </Item>
         </dl>
+      </Card>
+      <Card title={`Connections (${formatCount(session.connectionCount)})`}>
+        <SessionConnections session={session} />
       </Card>
     </div>
   );

@@ -54,7 +54,8 @@ export function SessionsPanel() {
   }, [total, filters.page, filters.pageSize, sessions.isPlaceholderData, update]);
 
   const clearFilters = () => update({ user: null, server: null, page: null });
-  const anySessions = data ? SESSION_STATES.some((state) => data.counts[state] > 0) : true;
+  // The guide to session states is for a console that has none yet, not for a narrow filter.
+  const anySessions = data ? hasSessionFilters(filters) || SESSION_STATES.some((state) => data.counts[state] > 0) : true;
   const rows = data?.sessions;
   const state = filters.state;
 
@@ -103,7 +104,6 @@ export function SessionsPanel() {
         onSelect={(key) => update({ state: key === "all" ? null : key, page: null })}
       >
         <SessionsFilters user={params.get("user") ?? ""} server={filters.server ?? ""} onChange={update} />
-        {hasSessionFilters(filters) ? <p className="muted">The counts on the tabs are over all users and servers.</p> : null}
         {body}
       </Tabs>
       {anySessions ? null : <SessionStatesGuide />}

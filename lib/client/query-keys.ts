@@ -7,7 +7,7 @@ import type { GroupView } from "@/lib/groups";
 import type { PolicyMatrixRow, ScopePolicyView } from "@/lib/policies";
 import type { PolicyScopeRef } from "@/lib/policy/export";
 import type { ServerView } from "@/lib/servers";
-import type { SessionView } from "@/lib/sessions/queries";
+import type { SessionDetailView, SessionView } from "@/lib/sessions/queries";
 import type { SessionState } from "@/lib/sessions/states";
 import type { VpnUserView } from "@/lib/vpn-users";
 import { apiFetch } from "./api";
@@ -150,6 +150,6 @@ export const sessionQueries = {
   detail: (id: string) =>
     queryOptions({
       queryKey: [...sessionQueries.all, "detail", id] as const,
-      queryFn: () => apiFetch<{ session: SessionView }>(`/api/sessions/${encodeURIComponent(id)}`),
+      queryFn: () => apiFetch<{ session: SessionDetailView }>(`/api/sessions/${encodeURIComponent(id)}`),
     }),
 };

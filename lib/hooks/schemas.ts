@@ -3,38 +3,56 @@
 import { isIP } from "node:net";
 import { z } from "zod";
 
-const ip = z
-  .string({ error: "client_ip is required" })
+/** "X is required" when the field is absent, "X must be text" when it is something else. */
+const text = (what: string) =>
+  z.string({ error: (issue) => (issue.input === undefined ? `${what} is required` : `${what} must be text`) });
+
+// Identifiers end up in database columns and logs: NUL (which PostgreSQL refuses to store) and
+// other control characters are never part of a real one.
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+const printable = (what: string) =>
+  [(value: string) => !CONTROL_CHARACTERS.test(value), `${what} must not contain control characters`] as const;
+
+const ip = text("client_ip")
   .trim()
   .refine((value) => isIP(value) !== 0, "client_ip must be an IPv4 or IPv6 address");
 
 const optionalText = (what: string, max: number) =>
-  z
-    .string()
+  text(what)
     .trim()
     .max(max, `${what} must be at most ${max} characters`)
+    .refine(...printable(what))
     .optional()
     .transform((value) => (value === "" ? undefined : value));
 
-const port = z.coerce
-  .number({ error: "client_port must be a port number" })
-  .int("client_port must be a port number")
-  .min(0, "client_port must be a port number")
-  .max(65535, "client_port must be a port number")
-  .optional();
+/** Numbers arrive as JSON numbers or as form strings; anything else (true, [], "") is not one. */
+const numeric = (value: unknown) => (typeof value === "string" && value.trim() !== "" ? Number(value) : value);
+
+const port = z.preprocess(
+  (value) => (value === "" ? undefined : numeric(value)),
+  z
+    .number({ error: "client_port must be a port number" })
+    .int("client_port must be a port number")
+    .min(0, "client_port must be a port number")
+    .max(65535, "client_port must be a port number")
+    .optional(),
+);
 
 const byteCount = (what: string) =>
-  z.coerce
-    .number({ error: `${what} must be a byte count` })
-    .int(`${what} must be a whole number`)
-    .min(0, `${what} must not be negative`)
-    .max(Number.MAX_SAFE_INTEGER, `${what} is too large`);
+  z.preprocess(
+    numeric,
+    z
+      .number({ error: `${what} must be a byte count` })
+      .min(0, `${what} must not be negative`)
+      .max(Number.MAX_SAFE_INTEGER, `${what} is too large`)
+      .int(`${what} must be a whole number`),
+  );
 
-const username = z
-  .string({ error: "username is required" })
+const username = text("username")
   .trim()
   .min(1, "username is required")
-  .max(64, "username must be at most 64 characters");
+  .max(64, "username must be at most 64 characters")
+  .refine(...printable("username"));
 
 export const SESSION_STATES_FROM_OPENVPN = [
   "Initial",
@@ -47,8 +65,7 @@ export const SESSION_STATES_FROM_OPENVPN = [
 
 export const authHookSchema = z.object({
   username,
-  password: z
-    .string({ error: "password is required" })
+  password: text("password")
     .max(1024, "password must be at most 1024 characters")
     .default(""),
   client_ip: ip,
@@ -81,11 +98,11 @@ export const disconnectHookSchema = z.object({
   username: username.optional(),
   client_ip: ip.optional(),
   client_port: port,
-  connection_id: z
-    .string({ error: "connection_id is required" })
+  connection_id: text("connection_id")
     .trim()
     .min(1, "connection_id is required")
-    .max(128, "connection_id must be at most 128 characters"),
+    .max(128, "connection_id must be at most 128 characters")
+    .refine(...printable("connection_id")),
   bytes_received: byteCount("bytes_received").default(0),
   bytes_sent: byteCount("bytes_sent").default(0),
   duration: byteCount("duration").optional(),

@@ -68,11 +68,12 @@ function toView(row: Row): SessionView {
 }
 
 export async function listSessions(db: Db, query: SessionListQuery) {
-  const where = {
-    ...(query.state ? { state: query.state } : {}),
+  // The counts per state follow the user and server filters, so each state tab says what it holds.
+  const filtered = {
     ...(query.user ? { user: { username: containsText(db, query.user) } } : {}),
     ...(query.server ? { server: { name: query.server } } : {}),
   };
+  const where = { ...filtered, ...(query.state ? { state: query.state } : {}) };
   const [total, rows, byState] = await Promise.all([
     db.session.count({ where }),
     db.session.findMany({
@@ -82,15 +83,61 @@ export async function listSessions(db: Db, query: SessionListQuery) {
       skip: (query.page - 1) * query.pageSize,
       take: query.pageSize,
     }),
-    db.session.groupBy({ by: ["state"], _count: { _all: true } }),
+    db.session.groupBy({ by: ["state"], where: filtered, _count: { _all: true } }),
   ]);
   const counts = Object.fromEntries(SESSION_STATES.map((state) => [state, 0])) as Record<string, number>;
   for (const group of byState) counts[group.state] = group._count._all;
   return { total, page: query.page, pageSize: query.pageSize, counts, sessions: rows.map(toView) };
 }
 
-export async function getSession(db: Db, id: string): Promise<SessionView> {
+/** One tunnel of a session, as the session's detail page lists it. */
+export interface ConnectionView {
+  id: string;
+  server: string;
+  externalId: string | null;
+  clientIp: string;
+  vpnIp: string | null;
+  connectedAt: string;
+  disconnectedAt: string | null;
+  endReason: string | null;
+  bytesIn: number;
+  bytesOut: number;
+}
+
+export interface SessionDetailView extends SessionView {
+  /** The latest SESSION_CONNECTIONS_SHOWN tunnels, newest first. */
+  connections: ConnectionView[];
+  connectionCount: number;
+}
+
+export const SESSION_CONNECTIONS_SHOWN = 100;
+
+export async function getSession(db: Db, id: string): Promise<SessionDetailView> {
   const row = await findOne(db, id);
   if (!row) throw notFound(`session "${id}"`);
-  return toView(row);
+  const [connections, connectionCount] = await Promise.all([
+    db.connection.findMany({
+      where: { sessionId: id },
+      include: { server: { select: { name: true } } },
+      orderBy: [{ connectedAt: "desc" }, { id: "asc" }],
+      take: SESSION_CONNECTIONS_SHOWN,
+    }),
+    db.connection.count({ where: { sessionId: id } }),
+  ]);
+  return {
+    ...toView(row),
+    connectionCount,
+    connections: connections.map((connection) => ({
+      id: connection.id,
+      server: connection.server.name,
+      externalId: connection.externalId,
+      clientIp: connection.clientIp,
+      vpnIp: connection.vpnIp,
+      connectedAt: connection.connectedAt.toISOString(),
+      disconnectedAt: connection.disconnectedAt?.toISOString() ?? null,
+      endReason: connection.endReason,
+      bytesIn: Number(connection.bytesIn),
+      bytesOut: Number(connection.bytesOut),
+    })),
+  };
 }

@@ -1,0 +1,317 @@
+// `npm run bench:hooks`: how fast the hook API takes a reconnect storm (a VPN server restarts and
+// every client comes back with its session token). Starts the console (server.ts, production) on
+// a fresh SQLite database, seeds N dormant sessions, replays token auth + connect for all of them
+// at a given concurrency from a separate load process, and prints the figures next to a bare Node
+// http server answering the same requests (the ceiling on this machine, in the same run).
+//
+//   npm run bench:hooks -- [--sessions 10000] [--concurrency 64] [--port 3000] [--profile DIR]
+//
+// --profile writes a V8 CPU profile of the console process into DIR (open it in Chrome DevTools).
+//
+// The same file is the load generator (`load <job.json>`) and the ceiling server (`ceiling <port>`),
+// run as child processes so that neither shares an event loop with the server it measures.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
+
+const root = path.resolve(import.meta.dirname, "..");
+const tsxBin = path.join(root, "node_modules", ".bin", "tsx");
+const self = path.join(root, "scripts", "bench-hooks.ts");
+
+interface Job {
+  baseUrl: string;
+  serverToken: string;
+  concurrency: number;
+  sessions: { username: string; token: string; ip: string; port: number }[];
+}
+
+interface LoadResult {
+  requests: number;
+  failures: number;
+  firstFailure: string | null;
+  seconds: number;
+  requestMs: number[];
+}
+
+/** The answers the ceiling gives: what the console answers to the same requests. */
+const CEILING_ANSWERS: Record<string, string> = {
+  auth: "allow\n",
+  connect: 'push "ping 10"\npush "ping-restart 60"\npush "session-timeout 86400"\n',
+};
+
+function runCeiling(port: number): void {
+  const server = http.createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => {
+      const action = (request.url ?? "").split("/").pop() ?? "";
+      response.writeHead(200, { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" });
+      response.end(CEILING_ANSWERS[action] ?? "ok\n");
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  server.listen(port, "127.0.0.1", () => console.log("listening"));
+}
+
+function post(agent: http.Agent, job: Job, action: string, fields: Record<string, string>): Promise<{ status: number; body: string }> {
+  const body = new URLSearchParams(fields).toString();
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      `${job.baseUrl}/api/hooks/v1/${action}`,
+      {
+        method: "POST",
+        agent,
+        headers: {
+          Authorization: `Bearer ${job.serverToken}`,
+          "Content-Type": "application/x-www-form-urlencoded",
+          "Content-Length": Buffer.byteLength(body),
+          Accept: "text/plain",
+        },
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on("data", (chunk: Buffer) => chunks.push(chunk));
+        response.on("end", () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+        response.on("error", reject);
+      },
+    );
+    request.on("error", reject);
+    request.end(body);
+  });
+}
+
+/** Token re-authentication then connect for every session, `concurrency` clients at a time. */
+async function runLoad(jobFile: string): Promise<void> {
+  const job = JSON.parse(readFileSync(jobFile, "utf8")) as Job;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: job.concurrency });
+  const result: LoadResult = { requests: 0, failures: 0, firstFailure: null, seconds: 0, requestMs: [] };
+  const timed = async (action: string, fields: Record<string, string>, ok: (body: string) => boolean) => {
+    const started = performance.now();
+    const answer = await post(agent, job, action, fields);
+    result.requestMs.push(performance.now() - started);
+    result.requests += 1;
+    if (answer.status !== 200 || !ok(answer.body)) {
+      result.failures += 1;
+      result.firstFailure ??= `${action} ${answer.status}: ${answer.body.trim()}`;
+    }
+  };
+  let next = 0;
+  const client = async () => {
+    for (let session = job.sessions[next++]; session; session = job.sessions[next++]) {
+      const endpoint = { username: session.username, client_ip: session.ip, client_port: String(session.port) };
+      await timed("auth", { ...endpoint, password: session.token }, (body) => body === "allow\n");
+      await timed("connect", { ...endpoint, connection_id: `${session.ip}:${session.port}` }, (body) => body.includes("ping"));
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: job.concurrency }, client));
+  result.seconds = (performance.now() - started) / 1000;
+  agent.destroy();
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+function option(name: string, fallback: number): number {
+  const text = textOption(name);
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} needs a positive whole number`);
+  return value;
+}
+
+function textOption(name: string): string | undefined {
+  const index = process.argv.indexOf(`--${name}`);
+  return index === -1 ? undefined : process.argv[index + 1];
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = http.createServer();
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+/** Starts a child and resolves once it prints a line containing `ready`. */
+function startChild(args: string[], env: NodeJS.ProcessEnv, ready: string, nodeArgs: string[] = []): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", ...args], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString("utf8");
+      if (output.includes(ready)) resolve(child);
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    child.on("exit", (code) => reject(new Error(`${args.join(" ")} exited with ${code}:\n${output}`)));
+  });
+}
+
+function runLoadProcess(jobFile: string): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(tsxBin, [self, "load", jobFile], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
+    child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(output) as LoadResult) : reject(new Error(`load generator exited with ${code}`))));
+  });
+}
+
+/** CPU seconds a process has used (Linux /proc; clock ticks of 1/100 s), or null elsewhere. */
+function cpuSeconds(pid: number | undefined): number | null {
+  try {
+    const fields = (readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1] ?? "").split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+function summarise(label: string, result: LoadResult) {
+  const sorted = [...result.requestMs].sort((a, b) => a - b);
+  const perSecond = result.requests / result.seconds;
+  console.log(
+    `${label.padEnd(22)} ${String(result.requests).padStart(7)} requests in ${result.seconds.toFixed(2).padStart(6)} s  ` +
+      `${perSecond.toFixed(0).padStart(7)} req/s  p50 ${percentile(sorted, 50).toFixed(2).padStart(6)} ms  ` +
+      `p99 ${percentile(sorted, 99).toFixed(2).padStart(7)} ms  failures ${result.failures}`,
+  );
+  if (result.firstFailure) console.log(`  first failure: ${result.firstFailure}`);
+  return perSecond;
+}
+
+/** N users, each with one dormant session and its token, as a server restart leaves them. */
+async function seed(url: string, count: number) {
+  const { createDb } = await import("../lib/db");
+  const { migrate } = await import("../lib/migrate");
+  const { cliActor } = await import("../lib/actor");
+  const { registerServer } = await import("../lib/servers");
+  const { hashPassword, hashToken } = await import("../lib/crypto");
+  const { newSessionToken } = await import("../lib/sessions/authority");
+  const { effectivePolicyFor } = await import("../lib/policies");
+
+  await migrate(url);
+  const db = createDb(url);
+  try {
+    const { token: serverToken, server } = await registerServer(db, cliActor(), { name: "bench-edge", kind: "openvpn" });
+    // One scrypt hash for all: seeding 10,000 real password hashes would take minutes.
+    const passwordHash = await hashPassword(randomBytes(12).toString("base64url"));
+    const now = new Date();
+    const sessions: Job["sessions"] = [];
+    const users = Array.from({ length: count }, (_, i) => ({ id: crypto.randomUUID(), username: `bench-${i}`, passwordHash }));
+    // Every seeded user is in no group with no policy of their own: the DEFAULT policy applies.
+    const policy = await effectivePolicyFor(db, { id: "", username: "", groupId: null, group: null });
+    const rows = users.map((user, i) => {
+      const token = newSessionToken();
+      const ip = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+      sessions.push({ username: user.username, token, ip, port: 1024 + (i % 60_000) });
+      return {
+        userId: user.id,
+        serverId: server.id,
+        state: "dormant",
+        stateReason: "tunnel dropped",
+        tokenHash: hashToken(token),
+        clientIp: ip,
+        authenticatedAt: now,
+        lastSeenAt: now,
+        dormantSince: now,
+        idleExpiresAt: new Date(now.getTime() + policy.idleTokenExpiry * 1000),
+        expiresAt: new Date(now.getTime() + policy.sessionLifetime * 1000),
+      };
+    });
+    for (let i = 0; i < count; i += 1000) {
+      await db.vpnUser.createMany({ data: users.slice(i, i + 1000) });
+      await db.session.createMany({ data: rows.slice(i, i + 1000) });
+    }
+    return { serverToken, sessions };
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+async function checkOutcome(url: string, count: number): Promise<string> {
+  const { createDb } = await import("../lib/db");
+  const db = createDb(url);
+  try {
+    const active = await db.session.count({ where: { state: "active" } });
+    const connections = await db.connection.count({ where: { disconnectedAt: null } });
+    const ok = active === count && connections === count;
+    return `${ok ? "ok" : "MISMATCH"}: ${active} of ${count} sessions active, ${connections} open connections`;
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+async function main(): Promise<void> {
+  const count = option("sessions", 10_000);
+  const concurrency = option("concurrency", 64);
+  const port = option("port", await freePort());
+  const ceilingPort = await freePort();
+
+  if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {
+    console.log("no production build yet: running next build...");
+    const build = spawnSync(path.join(root, "node_modules", ".bin", "next"), ["build"], { cwd: root, stdio: "inherit" });
+    if (build.status !== 0) process.exit(build.status ?? 1);
+  }
+
+  const dir = mkdtempSync(path.join(os.tmpdir(), "bench-hooks-"));
+  const url = `file:${path.join(dir, "console.db")}`;
+  const children: ChildProcess[] = [];
+  try {
+    console.log(`seeding ${count} users with a dormant session each...`);
+    const { serverToken, sessions } = await seed(url, count);
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      DATABASE_URL: url,
+      PORT: String(port),
+      HOSTNAME: "127.0.0.1",
+      NEXTAUTH_URL: `http://127.0.0.1:${port}`,
+      NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
+      ADMIN_PASSWORD: randomBytes(12).toString("base64url"),
+    };
+    children.push(await startChild([self, "ceiling", String(ceilingPort)], env, "listening"));
+    const profileDir = textOption("profile");
+    const profile = profileDir ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(profileDir)] : [];
+    const server = await startChild([path.join(root, "server.ts")], env, "listening on", profile);
+    children.push(server);
+
+    const job = (baseUrl: string) => {
+      const file = path.join(dir, `job-${baseUrl.split(":").pop()}.json`);
+      writeFileSync(file, JSON.stringify({ baseUrl, serverToken, concurrency, sessions } satisfies Job));
+      return file;
+    };
+    console.log(`${count} reconnects (token auth + connect), concurrency ${concurrency}, ${os.cpus().length} CPUs\n`);
+    const ceiling = summarise("bare node http", await runLoadProcess(job(`http://127.0.0.1:${ceilingPort}`)));
+    const cpuBefore = cpuSeconds(server.pid);
+    const consoleResult = await runLoadProcess(job(`http://127.0.0.1:${port}`));
+    const cpuAfter = cpuSeconds(server.pid);
+    const consoleRate = summarise("console hook API", consoleResult);
+    console.log(`\nreconnects/s ${(count / consoleResult.seconds).toFixed(0)}; ${count} reconnects in ${consoleResult.seconds.toFixed(2)} s`);
+    if (cpuBefore !== null && cpuAfter !== null) {
+      console.log(`console CPU: ${(cpuAfter - cpuBefore).toFixed(1)} s, ${((1000 * (cpuAfter - cpuBefore)) / count).toFixed(2)} ms per reconnect`);
+    }
+    console.log(`ratio to the ceiling: 1/${(ceiling / consoleRate).toFixed(1)} (${((100 * consoleRate) / ceiling).toFixed(1)} %)`);
+    console.log(`database after the run: ${await checkOutcome(url, count)}`);
+    if (consoleResult.failures > 0) process.exitCode = 1;
+  } finally {
+    await Promise.all(children.map((child) => new Promise((resolve) => child.once("exit", resolve).kill("SIGTERM"))));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const [role, arg] = process.argv.slice(2);
+if (role === "ceiling") runCeiling(Number(arg));
+else if (role === "load" && arg) void runLoad(arg);
+else
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
