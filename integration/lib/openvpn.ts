@@ -1,40 +1,17 @@
 // OpenVPN 2.6 servers (in the server namespace) configured from the block in docs/openvpn.md, and
 // clients (in client namespaces) that log in with a password file.
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { docsBlock, replaceAll } from "./docs";
 import { inNamespace } from "./exec";
 import { managementCommand } from "./management";
 import { ROOT, STATE_DIR } from "./paths";
+import type { Pki } from "./pki";
 import { readPid, runsBinary, stopByPidFile } from "./processes";
 import { SERVER_NS, type ClientSide } from "./network";
 import { logOffset, logTail, waitFor, waitForLog } from "./wait";
 
 const DOCS = path.join(ROOT, "docs", "openvpn.md");
-
-/** The fenced block that follows `<!-- integration: NAME -->` in a docs file. */
-export async function docsBlock(file: string, name: string): Promise<string> {
-  const text = await readFile(file, "utf8");
-  const start = text.indexOf(`<!-- integration: ${name} -->`);
-  const block = start < 0 ? null : /```[^\n]*\n([\s\S]*?)```/.exec(text.slice(start));
-  if (!block?.[1]) throw new Error(`${file} has no block marked "integration: ${name}"`);
-  return block[1];
-}
-
-/** Replaces each `from` (which must occur) with `to`. */
-export function replaceAll(text: string, replacements: Record<string, string>): string {
-  let result = text;
-  for (const [from, to] of Object.entries(replacements)) {
-    if (!result.includes(from)) throw new Error(`the docs block no longer contains "${from}"`);
-    result = result.replaceAll(from, to);
-  }
-  return result;
-}
-
-export interface Pki {
-  caCert: string;
-  serverCert: string;
-  serverKey: string;
-}
 
 export interface OpenVpnServerOptions {
   name: string;

@@ -6,8 +6,7 @@ import { db } from "../../lib/db";
 import { removeState, startConsole, type RunningConsole } from "./console";
 import { CLIENTS, createNetwork, removeNetwork } from "./network";
 import { STATE_DIR } from "./paths";
-import { makePki } from "./pki";
-import type { Pki } from "./openvpn";
+import { makePki, type Pki } from "./pki";
 
 export interface World {
   console: RunningConsole;
