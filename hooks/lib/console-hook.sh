@@ -3,14 +3,12 @@
 # the handling of its answer, so every hook (OpenVPN and ocserv) behaves the same way.
 # Sourced by hooks/<daemon>/<hook>.sh; POSIX sh + curl only.
 #
-# Configuration (environment wins over the file):
+# Configuration, from the environment (OpenVPN: `setenv` lines in the server config; ocserv: its
+# own environment, e.g. a systemd EnvironmentFile):
 #   CONSOLE_URL            e.g. https://console.example.net
-#   CONSOLE_SERVER_TOKEN   this VPN server's bearer token
+#   CONSOLE_SERVER_TOKEN   this VPN server's bearer token (scs_...)
 #   CONSOLE_TIMEOUT        seconds for the whole call (default 5): the daemons wait for hooks
-# When URL or token are missing from the environment (ocserv does not pass its own environment
-# reliably, see integration/FINDINGS.md), they are read from the first of: $CONSOLE_HOOK_ENV,
-# hook.env next to the calling hook, /etc/session-console/hook.env. That file holds KEY=VALUE
-# lines; it is parsed, never executed.
+# Neither the token nor a password ever appears on a command line or in a log line.
 
 console_log() {
 	printf 'session-console %s: %s\n' "${CONSOLE_HOOK_NAME:-hook}" "$*" >&2
@@ -21,54 +19,12 @@ console_sanitize_file() {
 	head -n 1 "$1" | tr -d '\000-\037\177' | cut -c 1-300
 }
 
-console_read_env_file() {
-	while IFS= read -r line || [ -n "$line" ]; do
-		case $line in
-		'' | '#'*) continue ;;
-		*=*) ;;
-		*) continue ;;
-		esac
-		key=${line%%=*}
-		key=${key#export }
-		value=${line#*=}
-		case $value in
-		\"*\")
-			value=${value#\"}
-			value=${value%\"}
-			;;
-		\'*\')
-			value=${value#\'}
-			value=${value%\'}
-			;;
-		esac
-		case $key in
-		CONSOLE_URL) CONSOLE_URL=${CONSOLE_URL:-$value} ;;
-		CONSOLE_SERVER_TOKEN) CONSOLE_SERVER_TOKEN=${CONSOLE_SERVER_TOKEN:-$value} ;;
-		CONSOLE_TIMEOUT) CONSOLE_TIMEOUT=${CONSOLE_TIMEOUT:-$value} ;;
-		esac
-	done <"$1"
-}
-
-# console_init NAME SCRIPT_DIR: load the configuration and make a private scratch directory that
-# is removed when the hook exits. Returns non-zero (after logging why) when it cannot proceed.
+# console_init NAME: check the configuration and make a private scratch directory that is removed
+# when the hook exits. Returns non-zero (after logging why) when it cannot proceed.
 console_init() {
 	CONSOLE_HOOK_NAME=$1
 	if [ -z "${CONSOLE_URL-}" ] || [ -z "${CONSOLE_SERVER_TOKEN-}" ]; then
-		if [ -n "${CONSOLE_HOOK_ENV-}" ]; then
-			env_file=$CONSOLE_HOOK_ENV
-		elif [ -f "$2/hook.env" ]; then
-			env_file=$2/hook.env
-		else
-			env_file=/etc/session-console/hook.env
-		fi
-		if [ ! -r "$env_file" ]; then
-			console_log "CONSOLE_URL/CONSOLE_SERVER_TOKEN not set and $env_file is not readable"
-			return 1
-		fi
-		console_read_env_file "$env_file"
-	fi
-	if [ -z "${CONSOLE_URL-}" ] || [ -z "${CONSOLE_SERVER_TOKEN-}" ]; then
-		console_log "CONSOLE_URL or CONSOLE_SERVER_TOKEN is empty"
+		console_log "CONSOLE_URL and CONSOLE_SERVER_TOKEN must be set in the daemon's environment"
 		return 1
 	fi
 	case ${CONSOLE_TIMEOUT:-5} in

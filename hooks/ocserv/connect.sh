@@ -5,7 +5,7 @@
 hook_dir=$(dirname -- "$0")
 # shellcheck source=hooks/lib/console-hook.sh
 . "$hook_dir/../lib/console-hook.sh"
-console_init connect "$hook_dir" || exit 1
+console_init connect || exit 1
 
 # ID is the worker pid, the id that `occtl disconnect id` takes. ocserv gives no client port.
 set -- --data-urlencode "username=${USERNAME-}" \

@@ -4,7 +4,7 @@
 hook_dir=$(dirname -- "$0")
 # shellcheck source=hooks/lib/console-hook.sh
 . "$hook_dir/../lib/console-hook.sh"
-console_init disconnect "$hook_dir" || exit 0
+console_init disconnect || exit 0
 
 # STATS_BYTES_IN is what the client sent (bytes_received from the server's point of view).
 set -- --data-urlencode "username=${USERNAME-}" \
@@ -14,7 +14,7 @@ set -- --data-urlencode "username=${USERNAME-}" \
 	--data-urlencode "bytes_sent=${STATS_BYTES_OUT-}" \
 	--data-urlencode "duration=${STATS_DURATION-}"
 # The daemon does not tell its scripts why a tunnel ended: a graceful client exit, a drop, a kill
-# and a server shutdown all look the same here (integration/FINDINGS.md).
+# and a server shutdown all look the same here (docs/hooks.md).
 set -- "$@" --data-urlencode "reason=unknown"
 
 if ! console_post disconnect "$@"; then

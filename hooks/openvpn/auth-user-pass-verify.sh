@@ -5,7 +5,7 @@
 hook_dir=$(dirname -- "$0")
 # shellcheck source=hooks/lib/console-hook.sh
 . "$hook_dir/../lib/console-hook.sh"
-console_init auth-user-pass-verify "$hook_dir" || exit 1
+console_init auth-user-pass-verify || exit 1
 
 # via-file: OpenVPN appends the path of a file holding "username\npassword" as the last argument.
 if [ "$#" -lt 1 ]; then

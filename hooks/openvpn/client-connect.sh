@@ -5,7 +5,7 @@
 hook_dir=$(dirname -- "$0")
 # shellcheck source=hooks/lib/console-hook.sh
 . "$hook_dir/../lib/console-hook.sh"
-console_init client-connect "$hook_dir" || exit 1
+console_init client-connect || exit 1
 
 if [ "$#" -lt 1 ]; then
 	console_log "no client config file argument"

@@ -4,7 +4,7 @@
 hook_dir=$(dirname -- "$0")
 # shellcheck source=hooks/lib/console-hook.sh
 . "$hook_dir/../lib/console-hook.sh"
-console_init client-disconnect "$hook_dir" || exit 0
+console_init client-disconnect || exit 0
 
 client_ip=${untrusted_ip:-${untrusted_ip6-}}
 set -- --data-urlencode "username=${username-}" \
@@ -15,7 +15,7 @@ set -- --data-urlencode "username=${username-}" \
 	--data-urlencode "bytes_sent=${bytes_sent-}" \
 	--data-urlencode "duration=${time_duration-}"
 # The daemon does not tell its scripts why a tunnel ended: a graceful client exit, a drop, a kill
-# and a server shutdown all look the same here (integration/FINDINGS.md).
+# and a server shutdown all look the same here (docs/hooks.md).
 set -- "$@" --data-urlencode "reason=unknown"
 
 if ! console_post disconnect "$@"; then
