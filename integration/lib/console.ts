@@ -13,14 +13,14 @@ import { db } from "../../lib/db";
 import { CONSOLE_ADDRESS } from "./network";
 import { ROOT, STATE_DIR } from "./paths";
 import { isAlive } from "./processes";
-import { logTail, sleep, waitForLog } from "./wait";
+import { sleep, waitForLog } from "./wait";
 
 /** vitest.config.mts points DATABASE_URL (and so lib/db's `db`) at this file. */
 export const DATABASE_FILE = path.join(STATE_DIR, "console.db");
 export const CONSOLE_PORT = 3241;
 export const CONSOLE_URL = `http://${CONSOLE_ADDRESS}:${CONSOLE_PORT}`;
 const PID_FILE = path.join(STATE_DIR, "console.pid");
-export const CONSOLE_LOG = path.join(STATE_DIR, "console.log");
+const CONSOLE_LOG = path.join(STATE_DIR, "console.log");
 
 /** Stops a console an interrupted run left behind (only if the pid still runs our server.ts). */
 async function stopStaleConsole(): Promise<void> {
@@ -117,6 +117,3 @@ export async function startConsole(): Promise<RunningConsole> {
     },
   };
 }
-
-/** The console log's last lines, for a failed test's message. */
-export const consoleLogTail = () => logTail(CONSOLE_LOG);

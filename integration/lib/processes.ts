@@ -1,13 +1,8 @@
-// Daemons are tracked only through pid files in the run directory. Before signalling a pid we
+// Daemons are tracked through their pid files. Before signalling a pid we
 // check that it still runs the binary we started, so a recycled pid is never hit.
-import { readFile, readlink, readdir } from "node:fs/promises";
+import { readFile, readlink } from "node:fs/promises";
 import path from "node:path";
 import { sleep } from "./wait";
-
-/** Pid files are named `<label>.<binary>.pid` so cleanup knows what each pid must be running. */
-export function pidFileName(label: string, binary: string): string {
-  return `${label}.${binary}.pid`;
-}
 
 export async function readPid(pidFile: string): Promise<number | undefined> {
   try {
@@ -50,19 +45,4 @@ export async function stopByPidFile(pidFile: string, binary: string, signal: Nod
     }
     await sleep(100);
   }
-}
-
-/** Stops every process recorded by a pid file in dir. */
-export async function stopAllInDir(dir: string): Promise<void> {
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch {
-    return;
-  }
-  const tracked = names
-    .map((name) => /^.+\.([a-z]+)\.pid$/.exec(name))
-    .filter((match): match is RegExpExecArray => match !== null)
-    .map((match) => stopByPidFile(path.join(dir, match[0]), match[1] ?? ""));
-  await Promise.all(tracked);
 }

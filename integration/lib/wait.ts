@@ -1,5 +1,5 @@
 // Polling helpers: the daemons report progress only through their log files and pid files.
-import { readFile, stat } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -44,14 +44,5 @@ export async function waitForLog(file: string, pattern: RegExp, timeoutMs: numbe
     return await waitFor(`${pattern} in ${file}`, timeoutMs, async () => (await readFrom(file, since)).match(pattern) ?? undefined);
   } catch (error) {
     throw new Error(`${(error as Error).message}\n${await logTail(file, 25, since)}`, { cause: error });
-  }
-}
-
-export async function fileExists(file: string): Promise<boolean> {
-  try {
-    await stat(file);
-    return true;
-  } catch {
-    return false;
   }
 }

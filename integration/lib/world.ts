@@ -13,7 +13,7 @@ export interface World {
   pki: Pki;
 }
 
-export function assertRoot(): void {
+function assertRoot(): void {
   if (process.getuid?.() !== 0) throw new Error("the integration tests need root (network namespaces, tun devices)");
 }
 
