@@ -116,6 +116,16 @@ describe("OpenVPN with console-issued session tokens", () => {
     await client.stop();
   });
 
+  it("passes a password with shell and URL metacharacters through the hook unchanged", async () => {
+    const awkward = `p a&s=s "w'o\\rd" $HOME ; \`x\` ü %41+`;
+    passwords.push(awkward);
+    await w().console.createUser("zoe", awkward);
+    const client = await startClient(server, "zoe", awkward);
+    await client.waitConnected();
+    await waitForSessions("zoe", "one active session", (s) => s[0]?.state === "active");
+    await client.stop();
+  });
+
   it("denies a wrong password", async () => {
     await user("bob");
     const since = await server.logOffset();
