@@ -3,7 +3,7 @@
 // the connect script, which ocserv runs again on each reconnect with a cookie.
 import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clientSide } from "./lib/network";
+import { clientSide, SILENT_ADDRESS } from "./lib/network";
 import { openconnectLogin, startOcserv, startOpenconnect, type OcservServer, type OpenconnectClient } from "./lib/ocserv";
 import { sessionsOf, waitForSessions } from "./lib/sessions";
 import { waitForLog } from "./lib/wait";
@@ -105,6 +105,26 @@ describe("ocserv with the console", () => {
     await waitForLog(server.logPath, /connect of 'dave' denied by console: max concurrent sessions \(1\) reached/, 5_000, since);
     expect((await sessionsOf("dave")).map((s) => [s.state, s.clientIp])).toEqual([["active", near.address]]);
     await first.logout();
+  });
+
+  it("refuses tunnels when the console does not answer, saying why in the server log", async () => {
+    const cut = await startOcserv(w().pki, {
+      name: "oc2",
+      port: 4444,
+      network: "10.9.2.0",
+      consoleUrl: `http://${SILENT_ADDRESS}:3241`,
+      token: "scs_unused",
+      users: USERS,
+    });
+    try {
+      const since = await cut.logOffset();
+      const client = await startOpenconnect(cut, far, "alice", { password: USERS.alice });
+      clients.push(client);
+      await client.waitExited();
+      await waitForLog(cut.logPath, /connect of 'alice' refused: console unreachable: curl: \(28\)/, 5_000, since);
+    } finally {
+      await cut.stop();
+    }
   });
 
   it("never writes a password or the server token to the server log", async () => {

@@ -316,8 +316,22 @@ describe("OpenVPN hooks fail closed", () => {
     }
   });
 
+  it("refuses logins when the console rejects the server's token", async () => {
+    const rejected = await startServer({ name: "ovpn4", port: 1197, network: "10.8.4.0", token: "scs_not-a-registered-token" });
+    try {
+      const password = await user("peggy");
+      const since = await rejected.logOffset();
+      const client = await startClient(rejected, "peggy", password);
+      await expectRefused(client, rejected, since, /login of 'peggy' refused: console rejected this server's token \(HTTP 401\)/);
+      expect(await readFile(rejected.logPath, "utf8")).not.toContain("scs_not-a-registered-token");
+      expect(await sessionsOf("peggy")).toEqual([]);
+    } finally {
+      await rejected.stop();
+    }
+  });
+
   it("never writes a password or a server token to the server log", async () => {
-    expect(servers).toHaveLength(3);
+    expect(servers).toHaveLength(4);
     const logs = await Promise.all(servers.map((s) => readFile(s.logPath, "utf8")));
     for (const log of logs) {
       for (const secret of [...passwords, ...serverTokens]) expect(log).not.toContain(secret);
