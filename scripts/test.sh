@@ -26,6 +26,7 @@ STAGES=(
   "unit-sqlite     |unit  |-     |Unit tests on SQLite            |run_vitest sqlite"
   "unit-postgresql |unit  |-     |Unit tests on PostgreSQL        |run_vitest postgresql"
   "build           |build |-     |Production build (next build)   |run_build"
+  "integration     |vpn   |build |Real VPN daemons (OpenVPN, ocserv) |run_integration"
   "e2e             |e2e   |build |End-to-end tests (Playwright)   |run_playwright"
 )
 
@@ -37,6 +38,11 @@ run_build() { npx --no-install next build; }
 run_vitest() {
   TEST_DATABASE="$1" npx --no-install vitest run \
     --reporter=default --reporter=json --outputFile.json="$STAGE_REPORT"
+}
+
+# Root only: network namespaces, tun devices, and apt-get for the daemons when they are missing.
+run_integration() {
+  bash scripts/integration.sh --reporter=default --reporter=json --outputFile.json="$STAGE_REPORT"
 }
 
 run_playwright() {
@@ -147,7 +153,7 @@ count_tests() {
   ' "$1" 2>/dev/null || true
 }
 
-is_test_stage() { [[ "$1" == run_vitest* || "$1" == run_playwright* ]]; }
+is_test_stage() { [[ "$1" == run_vitest* || "$1" == run_playwright* || "$1" == run_integration* ]]; }
 
 # --- run ----------------------------------------------------------------------------------------
 PASSED=0
@@ -165,6 +171,9 @@ fi
 declare -A UNAVAILABLE=()
 if selected unit-postgresql && ! ensure_postgres; then UNAVAILABLE[unit-postgresql]="PostgreSQL is not running"; fi
 if selected e2e && ! ensure_chromium; then UNAVAILABLE[e2e]="/usr/bin/chromium is missing"; fi
+if selected integration && [[ "$(id -u)" -ne 0 ]]; then
+  UNAVAILABLE[integration]="needs root (network namespaces, tun devices, Debian packages); run scripts/test.sh as root"
+fi
 mkdir -p "$RESULTS"
 
 for line in "${SELECTED[@]}"; do

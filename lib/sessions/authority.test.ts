@@ -259,6 +259,20 @@ describe(`session authority (${process.env.TEST_DATABASE ?? "sqlite"})`, () => {
     expect(refused.reason).toContain("session was invalidated");
   });
 
+  it("starts a separate session for an ocserv tunnel from another client IP, which max sessions counts", async () => {
+    const username = await newUser({ maxSessions: 1 });
+    const first = await up(username, "198.51.100.30", 50000, at(0), ocserv);
+    expect(first.allow).toBe(true);
+    const elsewhere = await up(username, "198.51.100.31", 50000, at(5), ocserv);
+    expect(elsewhere).toMatchObject({ allow: false, reason: "max concurrent sessions (1) reached" });
+    await t.db.policy.updateMany({ where: { user: { username } }, data: { maxSessions: 0 } });
+    const second = await up(username, "198.51.100.31", 50001, at(6), ocserv);
+    expect(second.allow).toBe(true);
+    expect(second.sessionId).not.toBe(first.sessionId);
+    const again = await up(username, "198.51.100.30", 50002, at(7), ocserv);
+    expect(again.sessionId).toBe(first.sessionId);
+  });
+
   it("expires dormant and overdue sessions on time without any hook call", async () => {
     const username = await newUser({ idleTokenExpiry: 60 });
     await dormantSession(username);

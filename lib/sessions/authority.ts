@@ -295,8 +295,8 @@ function clientConfig(policy: PolicyValues, token: string | null, expiresAt: Dat
 
 /**
  * The session a tunnel belongs to: the one its auth call just authenticated or resumed. ocserv
- * calls no auth hook on a cookie reconnect, so there the tunnel resumes the user's latest
- * session on that server; a session ended less than the idle expiry ago (while ocserv may still
+ * calls no auth hook on a cookie reconnect, so there the tunnel resumes the user's live session
+ * from the same client IP; a session ended less than the idle expiry ago (while ocserv may still
  * hold a valid cookie for it) keeps refusing, which is what makes an invalidation stick.
  */
 async function sessionForConnect(
@@ -316,8 +316,16 @@ async function sessionForConnect(
     "lastAuthAt",
   );
   if (justAuthenticated || server.kind !== "ocserv") return justAuthenticated;
+  // ocserv does not tell its scripts which of its sessions a tunnel belongs to. A live session of
+  // the same client IP is resumed; a tunnel from elsewhere is another login that ocserv checked
+  // itself, so it starts a session of its own (and counts toward max concurrent sessions).
+  const sameClient = await db.session.findFirst({
+    where: { userId, serverId: server.id, clientIp: input.client_ip, state: { in: LIVE_STATES } },
+    orderBy: { authenticatedAt: "desc" },
+  });
+  if (sameClient) return sameClient;
   const latest = await db.session.findFirst({ where: { userId, serverId: server.id }, orderBy: { authenticatedAt: "desc" } });
-  if (!latest || LIVE_STATES.includes(latest.state as SessionState)) return latest;
+  if (!latest || LIVE_STATES.includes(latest.state as SessionState)) return null;
   const endedAt = latest.endedAt ?? latest.lastSeenAt;
   return secondsSince(endedAt, now) < policy.idleTokenExpiry ? latest : null;
 }

@@ -1,0 +1,27 @@
+#!/bin/sh
+# ocserv `disconnect-script`: reports the end of a tunnel to the console. ocserv ignores the exit
+# status, and so does this hook's caller: exit 0 always, log a failure.
+hook_dir=$(dirname -- "$0")
+# shellcheck source=hooks/lib/console-hook.sh
+. "$hook_dir/../lib/console-hook.sh"
+console_init disconnect || exit 0
+
+# STATS_BYTES_IN is what the client sent (bytes_received from the server's point of view).
+set -- --data-urlencode "username=${USERNAME-}" \
+	--data-urlencode "client_ip=${IP_REAL-}" \
+	--data-urlencode "connection_id=${ID-}" \
+	--data-urlencode "bytes_received=${STATS_BYTES_IN-}" \
+	--data-urlencode "bytes_sent=${STATS_BYTES_OUT-}" \
+	--data-urlencode "duration=${STATS_DURATION-}"
+# The daemon does not tell its scripts why a tunnel ended: a graceful client exit, a drop, a kill
+# and a server shutdown all look the same here (docs/hooks.md).
+set -- "$@" --data-urlencode "reason=unknown"
+
+if ! console_post disconnect "$@"; then
+	console_log "disconnect report of '${USERNAME-}' lost: $CONSOLE_ERROR"
+	exit 0
+fi
+if [ "$CONSOLE_STATUS" != 200 ]; then
+	console_log_refusal "disconnect report of '${USERNAME-}'"
+fi
+exit 0

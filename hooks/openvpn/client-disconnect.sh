@@ -1,0 +1,28 @@
+#!/bin/sh
+# OpenVPN `client-disconnect <this>`: reports the end of a tunnel to the console. OpenVPN does not
+# care about the outcome, so this always exits 0 and only logs a failure.
+hook_dir=$(dirname -- "$0")
+# shellcheck source=hooks/lib/console-hook.sh
+. "$hook_dir/../lib/console-hook.sh"
+console_init client-disconnect || exit 0
+
+client_ip=${untrusted_ip:-${untrusted_ip6-}}
+set -- --data-urlencode "username=${username-}" \
+	--data-urlencode "client_ip=$client_ip" \
+	--data-urlencode "client_port=${untrusted_port-}" \
+	--data-urlencode "connection_id=$client_ip:${untrusted_port-}" \
+	--data-urlencode "bytes_received=${bytes_received-}" \
+	--data-urlencode "bytes_sent=${bytes_sent-}" \
+	--data-urlencode "duration=${time_duration-}"
+# The daemon does not tell its scripts why a tunnel ended: a graceful client exit, a drop, a kill
+# and a server shutdown all look the same here (docs/hooks.md).
+set -- "$@" --data-urlencode "reason=unknown"
+
+if ! console_post disconnect "$@"; then
+	console_log "disconnect report of '${username-}' lost: $CONSOLE_ERROR"
+	exit 0
+fi
+if [ "$CONSOLE_STATUS" != 200 ]; then
+	console_log_refusal "disconnect report of '${username-}'"
+fi
+exit 0

@@ -1,0 +1,19 @@
+// Real-daemon integration tests: the console (server.ts) with OpenVPN and ocserv in network
+// namespaces. Needs root and a production build; scripts/integration.sh runs them.
+// Daemons take seconds to connect and time out, and every file builds the same namespaces, so
+// the timeouts are long and files run one after another.
+import path from "node:path";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    root: path.resolve(import.meta.dirname, ".."),
+    include: ["integration/**/*.test.ts"],
+    environment: "node",
+    // The test process reads the console's database (integration/lib/console.ts DATABASE_FILE).
+    env: { DATABASE_URL: "file:/tmp/scv-integration/console.db" },
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    fileParallelism: false,
+  },
+});
