@@ -7,6 +7,7 @@ import { bootstrap } from "./lib/bootstrap";
 import { db } from "./lib/db";
 import { HOOK_PATH_PREFIX } from "./lib/hooks/handler";
 import { serveHook } from "./lib/hooks/node";
+import { applyContentSecurityPolicy } from "./lib/http/security-headers";
 import { log, REQUEST_ID_HEADER, requestIdFrom } from "./lib/log";
 import { startExpirySweeper } from "./lib/sessions/expiry";
 
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
       });
       return;
     }
+    applyContentSecurityPolicy(request, response, dev);
     void handle(request, response);
   });
   server.keepAliveTimeout = 65_000;
