@@ -16,6 +16,8 @@ export const ADMIN_STORAGE_STATE = path.join(__dirname, "e2e", ".auth", `admin-$
 
 /** Each run starts from an empty database: the wrapper deletes it before the server starts. */
 const DATA_DIR = path.join(__dirname, ".tmp", "e2e");
+/** Everything the console logs during the run, read by e2e/logs.spec.ts. */
+export const SERVER_LOG = path.join(DATA_DIR, "server.log");
 const quote = (value: string) => `'${value.replaceAll("'", `'\\''`)}'`;
 
 export default defineConfig({
@@ -57,7 +59,8 @@ export default defineConfig({
     command: [
       `rm -rf ${quote(DATA_DIR)}`,
       `mkdir -p ${quote(DATA_DIR)}`,
-      `exec ${quote(path.join(__dirname, "node_modules", ".bin", "tsx"))} ${quote(path.join(__dirname, "server.ts"))}`,
+      // stdout to the log file only; stderr to the log file and to Playwright's output.
+      `${quote(path.join(__dirname, "node_modules", ".bin", "tsx"))} ${quote(path.join(__dirname, "server.ts"))} 2>&1 >>${quote(SERVER_LOG)} | tee -a ${quote(SERVER_LOG)} >&2`,
     ].join(" && "),
     cwd: __dirname,
     url: `${BASE_URL}/api/auth/csrf`,
@@ -73,6 +76,9 @@ export default defineConfig({
       NEXTAUTH_SECRET: "e2e-secret",
       NEXTAUTH_URL: BASE_URL,
       NEXT_TELEMETRY_DISABLED: "1",
+      // Small enough that e2e/lockout.spec.ts locks a user in five failures and one backoff.
+      LOCKOUT_USER_BACKOFF_AFTER: "4",
+      LOCKOUT_USER_LOCK_AFTER: "5",
     },
   },
 });

@@ -7,6 +7,8 @@ import { bootstrap } from "./lib/bootstrap";
 import { db } from "./lib/db";
 import { HOOK_PATH_PREFIX } from "./lib/hooks/handler";
 import { serveHook } from "./lib/hooks/node";
+import { applyContentSecurityPolicy } from "./lib/http/security-headers";
+import { log, REQUEST_ID_HEADER, requestIdFrom } from "./lib/log";
 import { startExpirySweeper } from "./lib/sessions/expiry";
 
 const dev = process.argv.includes("--dev");
@@ -21,19 +23,24 @@ async function main(): Promise<void> {
   startExpirySweeper(db);
 
   const server = http.createServer((request, response) => {
+    // Route handlers read the id from the request; the caller gets it back.
+    const requestId = requestIdFrom(request.headers[REQUEST_ID_HEADER]);
+    request.headers[REQUEST_ID_HEADER] = requestId;
+    response.setHeader("X-Request-Id", requestId);
     if (request.url?.startsWith(HOOK_PATH_PREFIX)) {
-      serveHook(db, request, response).catch((error: unknown) => {
-        console.error("hook request failed:", error);
+      serveHook(db, request, response, requestId).catch((error: unknown) => {
+        log.error("hook request failed", { request_id: requestId, method: request.method, error });
         if (!response.headersSent) response.writeHead(500, { "Content-Type": "text/plain; charset=utf-8" });
         response.end("error internal error\n");
       });
       return;
     }
+    applyContentSecurityPolicy(request, response, dev);
     void handle(request, response);
   });
   server.keepAliveTimeout = 65_000;
   server.listen(port, hostname, () => {
-    console.log(`Session Console listening on http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${port}`);
+    log.info("listening", { url: `http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${port}` });
   });
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.on(signal, () => {
@@ -44,6 +51,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`cannot start: ${error instanceof Error ? error.message : String(error)}`);
+  log.error(`cannot start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });

@@ -24,8 +24,9 @@ export const AUDIT_ACTIONS = [
   "policy.imported",
   "session.disconnected",
   "session.invalidated",
+  "lockout.cleared",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export type AuditTargetType = "admin" | "api_token" | "group" | "vpn_user" | "server" | "policy" | "session";
+export type AuditTargetType = "admin" | "api_token" | "group" | "vpn_user" | "server" | "policy" | "session" | "lockout";

@@ -4,9 +4,12 @@ import { systemActor } from "./actor";
 import { ensureInitialAdmin } from "./admins";
 import { databaseProvider, databaseUrl } from "./config";
 import type { Db } from "./db";
+import { lockoutLimits } from "./lockout";
 import { migrate } from "./migrate";
 
 export async function bootstrap(db: Db, log: (line: string) => void = console.log): Promise<void> {
+  // A malformed LOCKOUT_* setting stops the start instead of failing every login later.
+  lockoutLimits();
   const url = databaseUrl();
   const applied = await migrate(url);
   const provider = databaseProvider(url);

@@ -4,6 +4,7 @@ import type { AdminView } from "@/lib/admins";
 import type { ApiTokenView } from "@/lib/api-tokens";
 import type { AuditEventView } from "@/lib/audit";
 import type { GroupView } from "@/lib/groups";
+import type { LockoutView } from "@/lib/lockout";
 import type { PolicyMatrixRow, ScopePolicyView } from "@/lib/policies";
 import type { PolicyScopeRef } from "@/lib/policy/export";
 import type { ServerView } from "@/lib/servers";
@@ -62,6 +63,15 @@ export const serverQueries = {
     queryOptions({
       queryKey: [...serverQueries.all, "list"] as const,
       queryFn: () => apiFetch<{ servers: ServerView[] }>("/api/servers"),
+    }),
+};
+
+export const lockoutQueries = {
+  all: ["lockouts"] as const,
+  list: () =>
+    queryOptions({
+      queryKey: [...lockoutQueries.all, "list"] as const,
+      queryFn: () => apiFetch<{ lockouts: LockoutView[] }>("/api/lockouts"),
     }),
 };
 

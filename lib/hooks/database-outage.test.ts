@@ -50,11 +50,11 @@ describe.runIf(postgres)("hook API when the database goes away", () => {
     expect((await auth()).body).toBe("allow\n");
     const sessionsBefore = await t.db.session.count();
 
-    const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const errors = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
     await proxy.cut();
     const refused = await auth();
     expect(refused).toMatchObject({ status: 503, body: "error the console's database is unavailable; try again shortly\n" });
-    expect(errors.mock.calls.flat().join("\n")).toMatch(/hook \/api\/hooks\/v1\/auth refused: database unavailable: .+/);
+    expect(errors.mock.calls.flat().join("\n")).toMatch(/"msg":"hook refused: database unavailable".*"path":"\/api\/hooks\/v1\/auth".*"reason":".+"/);
     errors.mockRestore();
     expect(await t.db.session.count()).toBe(sessionsBefore);
 

@@ -35,7 +35,7 @@ const login = { username: "alice", password: "alice-password", client_ip: "198.5
 
 describe(`hook API (${process.env.TEST_DATABASE ?? "sqlite"})`, () => {
   it("answers a form-encoded login in plain text for sh hooks", async () => {
-    expect(await hook("auth", form(login))).toEqual({ status: 200, contentType: "text/plain; charset=utf-8", body: "allow\n" });
+    expect(await hook("auth", form(login))).toEqual({ status: 200, contentType: "text/plain; charset=utf-8", body: "allow\n", server: "edge-1" });
     const denied = await hook("auth", form({ ...login, password: "wrong" }));
     expect(denied).toMatchObject({ status: 403, body: "deny unknown user or wrong password\n" });
   });

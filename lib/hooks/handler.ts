@@ -3,6 +3,7 @@
 // it sits in every VPN server's connect path, where a framework's per-request cost shows.
 import type { Db } from "../db";
 import { AppError, describeError, HTTP_STATUS } from "../errors";
+import { log } from "../log";
 import { authenticateServer, type ServerView } from "../servers";
 import { authorize, connect, disconnect } from "../sessions/authority";
 import { authHookSchema, connectHookSchema, disconnectHookSchema } from "./schemas";
@@ -18,12 +19,16 @@ export interface HookRequest {
   accept: string | undefined;
   /** null when the body was larger than MAX_HOOK_BODY_BYTES. */
   body: string | null;
+  /** For the log line of an unexpected failure. */
+  requestId?: string;
 }
 
 export interface HookResponse {
   status: number;
   contentType: "text/plain; charset=utf-8" | "application/json";
   body: string;
+  /** The server whose token authenticated the call, for the request log. */
+  server?: string;
 }
 
 function parseBody(contentType: string | undefined, body: string): Record<string, unknown> {
@@ -97,10 +102,11 @@ function respond(accept: string | undefined, status: number, text: string, json:
 const lastLine = (error: unknown) => (error instanceof Error ? error.message : String(error)).trim().split("\n").pop();
 
 export async function handleHook(db: Db, request: HookRequest): Promise<HookResponse> {
+  let server: ServerView | null = null;
   try {
     if (request.method !== "POST") throw new AppError("bad_request", "hooks are called with POST");
     const match = /^Bearer\s+(\S+)$/i.exec(request.authorization ?? "");
-    const server = match?.[1] ? await authenticateServer(db, match[1]) : null;
+    server = match?.[1] ? await authenticateServer(db, match[1]) : null;
     if (!server) throw new AppError("unauthorized", "unknown, revoked or missing server token");
     if (request.body === null || Buffer.byteLength(request.body) > MAX_HOOK_BODY_BYTES) {
       throw new AppError("payload_too_large", `request body is larger than ${MAX_HOOK_BODY_BYTES} bytes`);
@@ -108,14 +114,17 @@ export async function handleHook(db: Db, request: HookRequest): Promise<HookResp
     const action = request.path.slice(HOOK_PATH_PREFIX.length).replace(/\/$/, "");
     const result = await answer(db, server, action, parseBody(request.contentType, request.body));
     await touchServer(db, server);
-    return respond(request.accept, result.status, result.text, result.json);
+    return { ...respond(request.accept, result.status, result.text, result.json), server: server.name };
   } catch (error) {
+    const named = server ? { server: server.name } : {};
     const known = describeError(error);
     // Without its database the console cannot decide: the answer is an error, which every hook
     // treats as a refusal (fail closed), and the reason goes to the log.
-    if (known?.code === "unavailable") console.error(`hook ${request.path} refused: database unavailable: ${lastLine(error)}`);
-    if (known) return respond(request.accept, HTTP_STATUS[known.code], `error ${known.message}`, { error: known.message, ...(known.fields ? { fields: known.fields } : {}) });
-    console.error(`hook ${request.path} failed:`, error);
-    return respond(request.accept, 500, "error internal error", { error: "internal error" });
+    if (known?.code === "unavailable") {
+      log.error("hook refused: database unavailable", { request_id: request.requestId, path: request.path, ...named, reason: lastLine(error) });
+    }
+    if (known) return { ...respond(request.accept, HTTP_STATUS[known.code], `error ${known.message}`, { error: known.message, ...(known.fields ? { fields: known.fields } : {}) }), ...named };
+    log.error("hook failed", { request_id: request.requestId, path: request.path, ...named, error });
+    return { ...respond(request.accept, 500, "error internal error", { error: "internal error" }), ...named };
   }
 }

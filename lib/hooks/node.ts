@@ -1,6 +1,8 @@
-// Serves the hook API from a Node http request, reading at most MAX_HOOK_BODY_BYTES.
+// Serves the hook API from a Node http request, reading at most MAX_HOOK_BODY_BYTES, and logs
+// one line per request (never its body or headers: they hold passwords and tokens).
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Db } from "../db";
+import { log } from "../log";
 import { observeHookRequest } from "../metrics";
 import { handleHook, MAX_HOOK_BODY_BYTES } from "./handler";
 
@@ -22,7 +24,7 @@ function readBody(request: IncomingMessage, limit: number): Promise<string | nul
   });
 }
 
-export async function serveHook(db: Db, request: IncomingMessage, response: ServerResponse): Promise<void> {
+export async function serveHook(db: Db, request: IncomingMessage, response: ServerResponse, requestId?: string): Promise<void> {
   const started = process.hrtime.bigint();
   const body = await readBody(request, MAX_HOOK_BODY_BYTES);
   const path = (request.url ?? "").split("?")[0] ?? "";
@@ -33,8 +35,18 @@ export async function serveHook(db: Db, request: IncomingMessage, response: Serv
     contentType: request.headers["content-type"],
     accept: request.headers.accept,
     body,
+    requestId,
   });
   response.writeHead(answer.status, { "Content-Type": answer.contentType, "Cache-Control": "no-store" });
   response.end(answer.body);
-  observeHookRequest(path, answer.status, Number(process.hrtime.bigint() - started) / 1e9);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  observeHookRequest(path, answer.status, seconds);
+  log.info("hook request", {
+    request_id: requestId,
+    method: request.method,
+    path,
+    status: answer.status,
+    duration_ms: Math.round(seconds * 1e6) / 1e3,
+    server: answer.server,
+  });
 }

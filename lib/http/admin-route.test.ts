@@ -174,7 +174,7 @@ describe(`withAdmin with a bearer API token (${setup.postgres ? "postgresql" : "
     const notFoundResponse = await notFound(request("GET", auth), noParams);
     expect(notFoundResponse.status).toBe(404);
 
-    const log = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const log = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
     const crash = withAdmin(
       async () => {
         throw new Error("database password=hunter2 rejected");
@@ -187,6 +187,9 @@ describe(`withAdmin with a bearer API token (${setup.postgres ? "postgresql" : "
     expect(text).not.toContain("hunter2");
     expect(JSON.parse(text)).toMatchObject({ error: "internal error" });
     expect(log).toHaveBeenCalledTimes(1);
+    // One JSON line under the same request id as the answer, so the two can be matched.
+    const line = JSON.parse(String(log.mock.calls[0]?.[0])) as Record<string, unknown>;
+    expect(line).toMatchObject({ level: "error", method: "GET", request_id: (JSON.parse(text) as { requestId: string }).requestId });
     log.mockRestore();
   });
 });

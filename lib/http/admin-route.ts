@@ -6,6 +6,7 @@ import { authenticateApiToken } from "../api-tokens";
 import { currentAdmin } from "../auth";
 import { db } from "../db";
 import { AppError } from "../errors";
+import { REQUEST_ID_HEADER } from "../log";
 import { errorResponse } from "./respond";
 
 export interface AdminContext<P> {
@@ -72,7 +73,11 @@ export function withAdmin<P = Record<string, never>>(
       if (result === undefined) return new NextResponse(null, { status: 204 });
       return NextResponse.json(result);
     } catch (error) {
-      return errorResponse(error);
+      return errorResponse(error, {
+        request_id: request.headers.get(REQUEST_ID_HEADER) ?? undefined,
+        method: request.method,
+        path: new URL(request.url).pathname,
+      });
     }
   };
 }

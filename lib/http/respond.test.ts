@@ -8,8 +8,9 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-/** Swallows the server-log line of an unexpected error, and hands it to the test. */
-const quietErrorLog = () => vi.spyOn(console, "error").mockImplementation(() => undefined);
+/** Swallows the server-log line of an unexpected error (JSON on stderr), and hands it to the test. */
+const quietErrorLog = () => vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+const loggedLine = (spy: ReturnType<typeof quietErrorLog>) => JSON.parse(String(spy.mock.calls[0]?.[0])) as Record<string, unknown>;
 
 describe("errorBody", () => {
   it("maps a zod error to 422 with every failing field path, nested ones joined with dots", () => {
@@ -106,8 +107,16 @@ describe("errorBody", () => {
       expect(text).not.toContain(leak);
     }
     expect(log).toHaveBeenCalledTimes(1);
-    expect(log.mock.calls[0]?.[0]).toContain(String(body.requestId));
-    expect(log.mock.calls[0]?.[1]).toBe(thrown);
+    const line = loggedLine(log);
+    expect(line).toMatchObject({ level: "error", msg: "request failed", request_id: body.requestId });
+    if (thrown instanceof Error) expect(line.error).toMatchObject({ message: thrown.message });
+  });
+
+  it("logs an unexpected error under the request's own id, with its method and path", () => {
+    const log = quietErrorLog();
+    const { body } = errorBody(new Error("boom"), { request_id: "req-12345678", method: "PUT", path: "/api/groups/x" });
+    expect(body.requestId).toBe("req-12345678");
+    expect(loggedLine(log)).toMatchObject({ request_id: "req-12345678", method: "PUT", path: "/api/groups/x" });
   });
 
   it("gives every unexpected error its own request id", () => {

@@ -3,8 +3,16 @@
 import { randomUUID } from "node:crypto";
 import { NextResponse } from "next/server";
 import { AppError, describeError, HTTP_STATUS } from "../errors";
+import { log } from "../log";
 
-export function errorBody(error: unknown): { status: number; body: Record<string, unknown> } {
+/** What the log line of an unexpected error says about the request. */
+export interface RequestContext {
+  request_id?: string;
+  method?: string;
+  path?: string;
+}
+
+export function errorBody(error: unknown, context: RequestContext = {}): { status: number; body: Record<string, unknown> } {
   const known = describeError(error);
   if (known) {
     return {
@@ -12,13 +20,13 @@ export function errorBody(error: unknown): { status: number; body: Record<string
       body: { error: known.message, ...(known.fields ? { fields: known.fields } : {}) },
     };
   }
-  const requestId = randomUUID();
-  console.error(`[${requestId}] unhandled error:`, error);
+  const requestId = context.request_id ?? randomUUID();
+  log.error("request failed", { ...context, request_id: requestId, error });
   return { status: 500, body: { error: "internal error", requestId } };
 }
 
-export function errorResponse(error: unknown): NextResponse {
-  const { status, body } = errorBody(error);
+export function errorResponse(error: unknown, context: RequestContext = {}): NextResponse {
+  const { status, body } = errorBody(error, context);
   return NextResponse.json(body, { status });
 }
 

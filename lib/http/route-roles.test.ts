@@ -32,6 +32,8 @@ const ROLE_RULES: Record<string, Partial<Record<Method, Role>>> = {
   "audit/[id]/revert": { POST: "admin" },
   groups: { GET: "viewer", POST: "admin" },
   "groups/[name]": { GET: "viewer", PATCH: "admin", DELETE: "admin" },
+  lockouts: { GET: "viewer" },
+  "lockouts/[id]": { DELETE: "admin" },
   me: { GET: "viewer" },
   metrics: { GET: "viewer" },
   policies: { GET: "viewer" },
@@ -80,7 +82,7 @@ const tokens = { admin: "", viewer: "" };
 
 /** A fingerprint of everything a mutation could touch; every change also writes an audit event. */
 async function databaseState() {
-  const [admins, apiTokens, groups, users, servers, policies, audit, sessions] = await Promise.all([
+  const [admins, apiTokens, groups, users, servers, policies, audit, sessions, lockouts] = await Promise.all([
     db.admin.findMany({ orderBy: { id: "asc" } }),
     db.apiToken.findMany({ orderBy: { id: "asc" } }),
     db.group.findMany({ orderBy: { id: "asc" } }),
@@ -89,10 +91,11 @@ async function databaseState() {
     db.policy.findMany({ orderBy: { id: "asc" } }),
     db.auditEvent.count(),
     db.session.findMany({ orderBy: { id: "asc" } }),
+    db.authLockout.findMany({ orderBy: { id: "asc" } }),
   ]);
   // lastUsedAt moves on every authenticated call and is not a change made by the route.
   const apiTokensWithoutUse = apiTokens.map((token) => ({ ...token, lastUsedAt: null }));
-  return JSON.stringify({ admins, apiTokensWithoutUse, groups, users, servers, policies, audit, sessions }, (_, v) =>
+  return JSON.stringify({ admins, apiTokensWithoutUse, groups, users, servers, policies, audit, sessions, lockouts }, (_, v) =>
     typeof v === "bigint" ? v.toString() : v,
   );
 }
@@ -119,6 +122,11 @@ beforeAll(async () => {
   tokens.viewer = (await createApiToken(db, cli, { name: "roles-viewer", role: "viewer" })).token;
   const event = await db.auditEvent.findFirstOrThrow({ where: { target: targets.name } });
   targets.id = event.id;
+  // A real lockout under the same id, so DELETE /api/lockouts/:id has something to clear.
+  const now = new Date();
+  await db.authLockout.create({
+    data: { id: event.id, key: `user:${targets.username}`, kind: "user", subject: targets.username, failures: 10, windowStart: now, lastFailureAt: now, blockedUntil: new Date(now.getTime() + 900_000), lockedAt: now },
+  });
 });
 
 afterAll(() => setup.drop());

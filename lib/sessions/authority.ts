@@ -5,6 +5,7 @@ import { hashToken, verifyPassword } from "../crypto";
 import type { Db, Tx } from "../db";
 import { AppError } from "../errors";
 import { Prisma } from "../generated/sqlite/client";
+import { attemptPassword, LOCKED_OUT, type AttemptOutcome } from "../lockout";
 import type { AuthHookInput, ConnectHookInput, DisconnectHookInput } from "../hooks/schemas";
 import { effectivePolicyFor, type PolicySubject } from "../policies";
 import type { PolicyValues } from "../policy/fields";
@@ -32,6 +33,12 @@ export function newSessionToken(): string {
 }
 
 const deny = (reason: string): Decision => ({ allow: false, reason });
+
+/** A password check under the guessing limits of lib/lockout.ts. */
+const checkPassword = (db: Db, input: AuthHookInput, passwordHash: string | null, now: Date): Promise<AttemptOutcome> =>
+  attemptPassword(db, { username: input.username, clientIp: input.client_ip }, () => verifyPassword(input.password, passwordHash), { now });
+
+const refusedPassword = (outcome: AttemptOutcome): Decision => deny(outcome === "refused" ? LOCKED_OUT : WRONG_CREDENTIALS);
 
 const userWithGroup = { group: { select: { name: true } } } as const;
 
@@ -245,10 +252,7 @@ async function resume(
 /** POST /api/hooks/v1/auth: a login or a reconnect with a session token. */
 export async function authorize(db: Db, server: ServerView, input: AuthHookInput, now = new Date()): Promise<Decision> {
   const user = await findUser(db, input.username);
-  if (!user) {
-    await verifyPassword(input.password, null);
-    return deny(WRONG_CREDENTIALS);
-  }
+  if (!user) return refusedPassword(await checkPassword(db, input, null, now));
   if (!user.enabled) return deny("user is disabled");
   const policy = await effectivePolicyFor(db, user);
 
@@ -268,7 +272,8 @@ export async function authorize(db: Db, server: ServerView, input: AuthHookInput
     if (session && session.userId === user.id) return resume(db, session, server, policy, input, now);
   }
 
-  if (!(await verifyPassword(input.password, user.passwordHash))) return deny(WRONG_CREDENTIALS);
+  const outcome = await checkPassword(db, input, user.passwordHash, now);
+  if (outcome !== "accepted") return refusedPassword(outcome);
   return startSession(
     db,
     user,

@@ -1,6 +1,7 @@
 // Session expiry on time, even when no VPN server calls in. Each rule is one conditional UPDATE,
 // so running it on several console instances at once is harmless.
 import type { Db } from "../db";
+import { log, type Logger } from "../log";
 import { PENDING_TIMEOUT_SECONDS } from "./states";
 
 export interface SweepResult {
@@ -26,7 +27,7 @@ export async function sweepExpiredSessions(db: Db, now = new Date()): Promise<Sw
 }
 
 /** Runs the sweep every `intervalMs` until the returned stop function is called. */
-export function startExpirySweeper(db: Db, intervalMs = 5000, log: (line: string) => void = console.log): () => void {
+export function startExpirySweeper(db: Db, intervalMs = 5000, logger: Logger = log): () => void {
   let running = false;
   const timer = setInterval(() => {
     if (running) return;
@@ -35,10 +36,10 @@ export function startExpirySweeper(db: Db, intervalMs = 5000, log: (line: string
       .then((result) => {
         const total = result.idle + result.lifetime + result.pending;
         if (total > 0) {
-          log(`sessions expired: ${result.idle} idle, ${result.lifetime} lifetime, ${result.pending} never connected`);
+          logger.info("sessions expired", { idle: result.idle, lifetime: result.lifetime, never_connected: result.pending });
         }
       })
-      .catch((error: unknown) => log(`session expiry sweep failed: ${error instanceof Error ? error.message : String(error)}`))
+      .catch((error: unknown) => logger.error("session expiry sweep failed", { error }))
       .finally(() => {
         running = false;
       });

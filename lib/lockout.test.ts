@@ -1,0 +1,176 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cliActor } from "./actor";
+import { listAuditEvents } from "./audit";
+import { authorize } from "./sessions/authority";
+import {
+  attemptPassword,
+  backoffSeconds,
+  clearLockout,
+  listLockouts,
+  LOCKED_OUT,
+  lockoutLimits,
+  type LockoutLimits,
+  type LoginAttempt,
+} from "./lockout";
+import { registerServer, type ServerView } from "./servers";
+import { createTestDb, type TestDb } from "./testing/test-db";
+import { createVpnUser } from "./vpn-users";
+
+let t: TestDb;
+let server: ServerView;
+
+beforeAll(async () => {
+  t = await createTestDb();
+  server = (await registerServer(t.db, cliActor(), { name: "edge-lockout", kind: "openvpn" })).server;
+  await createVpnUser(t.db, cliActor(), { username: "carol", password: "carol-password" });
+});
+afterAll(async () => {
+  await t.drop();
+});
+
+const limits: LockoutLimits = {
+  ...lockoutLimits({}),
+  user: { backoffAfter: 3, lockAfter: 6 },
+  ip: { backoffAfter: 8, lockAfter: 12 },
+};
+
+const at = (seconds: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, seconds));
+let ipCounter = 0;
+const freshIp = () => `198.51.100.${++ipCounter}`;
+
+/** An attempt whose verify records whether the password was checked at all. */
+async function attempt(who: LoginAttempt, right: boolean, now: Date, options: { limits?: LockoutLimits } = {}) {
+  let checked = false;
+  const outcome = await attemptPassword(
+    t.db,
+    who,
+    async () => {
+      checked = true;
+      return right;
+    },
+    { now, limits: options.limits ?? limits },
+  );
+  return { outcome, checked };
+}
+
+describe(`password guessing limits (${process.env.TEST_DATABASE ?? "sqlite"})`, () => {
+  it("reads its limits from the environment, with defaults, and names a malformed variable", () => {
+    expect(lockoutLimits({})).toMatchObject({ windowSeconds: 900, lockSeconds: 900, user: { backoffAfter: 3, lockAfter: 10 }, ip: { backoffAfter: 10, lockAfter: 50 } });
+    expect(lockoutLimits({ LOCKOUT_USER_LOCK_AFTER: "5" }).user.lockAfter).toBe(5);
+    expect(() => lockoutLimits({ LOCKOUT_DURATION_SECONDS: "ten" })).toThrow(/LOCKOUT_DURATION_SECONDS/);
+    expect(() => lockoutLimits({ LOCKOUT_IP_LOCK_AFTER: "0" })).toThrow(/LOCKOUT_IP_LOCK_AFTER/);
+  });
+
+  it("doubles the backoff with every failure past the threshold, up to the maximum", () => {
+    const seconds = [2, 3, 4, 5, 12].map((failures) => backoffSeconds(failures, 3, { ...limits, backoffBaseSeconds: 1, backoffMaxSeconds: 60 }));
+    expect(seconds).toEqual([0, 1, 2, 4, 60]);
+  });
+
+  it("refuses attempts inside the backoff without checking the password, then locks the username", async () => {
+    const who = { username: "guess-target", clientIp: freshIp() };
+    for (let i = 0; i < 3; i++) expect(await attempt(who, false, at(0))).toEqual({ outcome: "wrong", checked: true });
+    // Third failure: 1 s backoff.
+    expect(await attempt(who, true, at(0))).toEqual({ outcome: "refused", checked: false });
+    expect(await attempt(who, false, at(1))).toEqual({ outcome: "wrong", checked: true });
+    // Fourth failure: 2 s backoff.
+    expect(await attempt(who, true, at(2))).toEqual({ outcome: "refused", checked: false });
+    expect(await attempt(who, false, at(3))).toEqual({ outcome: "wrong", checked: true });
+    expect((await attempt(who, false, at(7))).outcome).toBe("wrong");
+    // Sixth failure: locked for lockSeconds, even with the right password.
+    expect(await attempt(who, true, at(100))).toEqual({ outcome: "refused", checked: false });
+    const [row] = (await listLockouts(t.db, { now: at(100), limits })).filter((l) => l.subject === "guess-target");
+    expect(row).toMatchObject({ kind: "user", failures: 6, state: "locked" });
+    expect(await attempt(who, true, at(7 + limits.lockSeconds))).toEqual({ outcome: "accepted", checked: true });
+  });
+
+  it("clears the username's count on a successful login", async () => {
+    const who = { username: "forgetful", clientIp: freshIp() };
+    await attempt(who, false, at(0));
+    await attempt(who, false, at(0));
+    expect((await attempt(who, true, at(0))).outcome).toBe("accepted");
+    expect((await listLockouts(t.db, { now: at(0), limits })).some((l) => l.subject === "forgetful")).toBe(false);
+    for (let i = 0; i < 2; i++) expect((await attempt(who, false, at(1))).outcome).toBe("wrong");
+  });
+
+  it("starts a new count when the window is over", async () => {
+    const who = { username: "slow-typist", clientIp: freshIp() };
+    for (let i = 0; i < 2; i++) await attempt(who, false, at(0));
+    await attempt(who, false, at(limits.windowSeconds + 1));
+    const [row] = (await listLockouts(t.db, { now: at(limits.windowSeconds + 1), limits })).filter((l) => l.subject === "slow-typist");
+    expect(row).toMatchObject({ failures: 1, state: "counting" });
+  });
+
+  it("locks a client IP that guesses across many usernames, with its own higher threshold", async () => {
+    const clientIp = freshIp();
+    for (let i = 0; i < 12; i++) {
+      const { outcome } = await attempt({ username: `spray-${i}`, clientIp }, false, at(0));
+      expect(outcome).toBe(i < 8 ? "wrong" : "refused");
+      if (outcome === "refused") break;
+    }
+    // Backoff for the IP from the 8th failure: attempts for any username wait.
+    expect(await attempt({ username: "carol", clientIp }, true, at(0))).toEqual({ outcome: "refused", checked: false });
+    // Each further failure doubles the IP's backoff (1, 2, 4, 8 s); the 12th locks it.
+    for (const [i, second] of [2, 5, 10, 20].entries()) {
+      expect((await attempt({ username: `spray-${8 + i}`, clientIp }, false, at(second))).outcome).toBe("wrong");
+    }
+    const ip = (await listLockouts(t.db, { now: at(20), limits })).find((l) => l.kind === "ip" && l.subject === clientIp);
+    expect(ip).toMatchObject({ failures: 12, state: "locked" });
+  });
+
+  it("counts every one of many concurrent failures, and a burst meets its own backoff", async () => {
+    const who = { username: "burst-target", clientIp: freshIp() };
+    const wide = { ...limits, user: { backoffAfter: 1000, lockAfter: 1000 }, ip: { backoffAfter: 1000, lockAfter: 1000 } };
+    const outcomes = await Promise.all(Array.from({ length: 20 }, () => attempt(who, false, at(0), { limits: wide })));
+    expect(outcomes.every((o) => o.outcome === "wrong")).toBe(true);
+    const rows = await listLockouts(t.db, { now: at(0), limits: wide });
+    expect(rows.find((l) => l.kind === "user" && l.subject === "burst-target")?.failures).toBe(20);
+    expect(rows.find((l) => l.kind === "ip" && l.subject === who.clientIp)?.failures).toBe(20);
+
+    // With the default thresholds, a parallel burst gets only the attempts before the backoff.
+    const burst = { username: "burst-limited", clientIp: freshIp() };
+    const limited = await Promise.all(Array.from({ length: 20 }, () => attempt(burst, false, at(0))));
+    expect(limited.filter((o) => o.checked)).toHaveLength(limits.user.backoffAfter);
+    expect(limited.filter((o) => o.outcome === "refused")).toHaveLength(20 - limits.user.backoffAfter);
+  });
+
+  it("keeps storage bounded when guesses spread over many unknown usernames", async () => {
+    const small = { ...limits, maxSubjects: 100, ip: { backoffAfter: 10_000, lockAfter: 10_000 } };
+    const clientIp = freshIp();
+    for (let i = 0; i < 150; i++) await attempt({ username: `random-${i}`, clientIp }, false, at(2000 + i), { limits: small });
+    const random = await t.db.authLockout.count({ where: { subject: { startsWith: "random-" } } });
+    expect(random).toBeLessThanOrEqual(100);
+    expect(await t.db.authLockout.count({ where: { subject: "random-149" } })).toBe(1);
+  });
+});
+
+describe(`lockouts through the auth hook (${process.env.TEST_DATABASE ?? "sqlite"})`, () => {
+  const login = (username: string, password: string, clientIp: string, now: Date) =>
+    authorize(t.db, server, { username, password, client_ip: clientIp, session_id: undefined }, now);
+
+  it("answers a locked-out known user exactly like an unknown one", async () => {
+    const answers: Record<string, string[]> = {};
+    for (const username of ["carol", "nobody-here"]) {
+      const clientIp = freshIp();
+      answers[username] = [];
+      for (let i = 0; i < 14; i++) {
+        const decision = await login(username, `guess-${i}`, clientIp, at(3000 + i * 70));
+        answers[username].push(decision.allow ? "allow" : decision.reason);
+      }
+    }
+    expect(answers.carol).toEqual(answers["nobody-here"]);
+    expect(answers.carol).toContain(LOCKED_OUT);
+    // Backoffs (at most 60 s) have passed between attempts; locked: even the right password is refused, with the same answer.
+    expect(await login("carol", "carol-password", freshIp(), at(3000 + 14 * 70))).toEqual({ allow: false, reason: LOCKED_OUT });
+  });
+
+  it("lets the right password in after an admin clears the lockout, and audits the clearing", async () => {
+    const now = at(3000 + 14 * 70);
+    const row = (await listLockouts(t.db, { now })).find((l) => l.kind === "user" && l.subject === "carol");
+    expect(row?.state).toBe("locked");
+    await clearLockout(t.db, cliActor(), row?.id ?? "");
+    expect(await login("carol", "carol-password", freshIp(), now)).toMatchObject({ allow: true });
+    const audit = await listAuditEvents(t.db, { action: "lockout.cleared", page: 1, pageSize: 10 });
+    expect(audit.events[0]).toMatchObject({ target: "user carol", before: { failures: 10 } });
+    await expect(clearLockout(t.db, cliActor(), row?.id ?? "")).rejects.toMatchObject({ code: "not_found" });
+  });
+});
