@@ -213,7 +213,12 @@ describe(`hook API bad input (${process.env.TEST_DATABASE ?? "sqlite"})`, () => 
     expect(answers.filter((answer) => answer.status === 200)).toHaveLength(1);
     const refused = answers.filter((answer) => answer.status !== 200);
     expect(refused).toHaveLength(7);
-    for (const answer of refused) expect(answer).toMatchObject({ status: 403, body: "deny max concurrent sessions (1) reached\n" });
+    // Parallel password attempts for one user also meet the guessing backoff (lib/lockout.ts),
+    // which lets only a few be checked at once; either way the answer is a clear refusal.
+    for (const answer of refused) {
+      expect(answer.status).toBe(403);
+      expect(answer.body).toMatch(/^deny (max concurrent sessions \(1\) reached|too many failed logins: try again later)\n$/);
+    }
     const sessions = await t.db.session.findMany({ where: { userId: user.id } });
     expect(sessions).toHaveLength(1);
     expect(sessions[0]).toMatchObject({ state: "pending", endedAt: null });
