@@ -20,6 +20,17 @@ export const testProvider = (): "sqlite" | "postgresql" =>
 
 const postgresAdminUrl = () => process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 
+/** Runs one statement (CREATE / DROP DATABASE) on the PostgreSQL server's admin database. */
+export async function postgresAdminQuery(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: postgresAdminUrl() });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
 export async function createTestDb(): Promise<TestDb> {
   const suffix = randomBytes(6).toString("hex");
   if (testProvider() === "sqlite") {
@@ -40,10 +51,7 @@ export async function createTestDb(): Promise<TestDb> {
     };
   }
   const name = `sc_test_${suffix}`;
-  const admin = new pg.Client({ connectionString: postgresAdminUrl() });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
+  await postgresAdminQuery(`CREATE DATABASE ${name}`);
   const url = new URL(postgresAdminUrl());
   url.pathname = `/${name}`;
   await migrate(url.toString());
@@ -54,10 +62,7 @@ export async function createTestDb(): Promise<TestDb> {
     provider: "postgresql",
     drop: async () => {
       await db.$disconnect();
-      const client = new pg.Client({ connectionString: postgresAdminUrl() });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
+      await postgresAdminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     },
   };
 }
