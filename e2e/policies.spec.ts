@@ -121,7 +121,7 @@ test("imports an Access Server snippet: a preview first, then applied", async ({
   await page.getByRole("link", { name: "Import" }).click();
   await expect(page.getByRole("heading", { name: "Import policies" })).toBeVisible();
   await expect(page.getByRole("button", { name: "Apply import" })).toBeDisabled();
-  await page.getByRole("textbox", { name: "Settings to import" }).fill(snippet);
+  await page.getByRole("textbox", { name: "Pasted settings" }).fill(snippet);
   await page.getByRole("button", { name: "Preview" }).click();
 
   const preview = page.getByRole("region", { name: "Preview" });
@@ -143,4 +143,22 @@ test("imports an Access Server snippet: a preview first, then applied", async ({
   await expect(fieldRow(page, "Inactivity window").getByRole("textbox")).toHaveValue("15 min");
   const stored = await (await api.get(`/api/policies/groups/${group}`)).json();
   expect(stored.overrides).toEqual({ inactivityWindow: 900, inactivityBytes: 100_000 });
+});
+
+test("exports every policy as JSON, and the import reads that file back", async ({ page, api }) => {
+  const { group } = await groupWithMember(api);
+  expect((await api.put(`/api/policies/groups/${group}`, { data: { maxSessions: 2 } })).status()).toBe(200);
+
+  await page.goto("/policies");
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export JSON" }).click()]);
+  expect(download.suggestedFilename()).toMatch(/^session-console-policies-\d{4}-\d{2}-\d{2}\.json$/);
+
+  await page.goto("/policies/import");
+  await page.locator('input[type="file"]').setInputFiles(await download.path());
+  await expect(page.getByRole("textbox", { name: "Pasted settings" })).toHaveValue(new RegExp(group));
+  await page.getByRole("button", { name: "Preview" }).click();
+  const preview = page.getByRole("region", { name: "Preview" });
+  await expect(preview).toContainText("Read as Session Console export");
+  // Already saved, so importing it back changes nothing.
+  await expect(preview.getByRole("region", { name: `Changes to group ${group}` })).toContainText("No change");
 });

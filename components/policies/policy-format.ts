@@ -107,8 +107,3 @@ export function scopeHref(ref: PolicyScopeRef): string {
   if (ref.scope === "default") return "/policies/default";
   return `/policies/${ref.scope === "group" ? "groups" : "users"}/${encodeURIComponent(ref.name)}`;
 }
-
-/** Audit target of a scope's policy events, as lib/policies.ts writes it. */
-export function scopeAuditTarget(ref: PolicyScopeRef): string {
-  return ref.scope === "default" ? "DEFAULT" : `${ref.scope}:${ref.name}`;
-}

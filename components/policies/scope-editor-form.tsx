@@ -4,7 +4,6 @@
 // overrides" and the history.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState, type FormEvent } from "react";
-import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { useToast } from "@/components/ui/toast";
@@ -84,7 +83,6 @@ export function ScopeEditorForm({ scope, view, inherited }: ScopeEditorFormProps
 
   return (
     <>
-      {canChange ? null : <Alert tone="info">You are signed in as a viewer: you can read this policy but not change it.</Alert>}
       <PolicyWarnings warnings={warnings} editing={dirty} />
       {view.scope.scope === "user" ? (
         <PolicyExplanation
