@@ -1,9 +1,7 @@
 // The policy API through its route handlers, as a viewer and as an admin API token, against a
-// real database: roles (viewers read, only admins change), validation (422 naming the field,
-// nothing written), unknown scopes (404). The handlers use the lib/db singleton, which reads
-// DATABASE_URL when first imported, so this file's database URL is set in vi.hoisted, before
-// any import runs; the database is created and migrated in beforeAll.
-import { rmSync } from "node:fs";
+// real database (lib/testing/route-db.ts says why the database is chosen in vi.hoisted): roles
+// (viewers read, only admins change), validation (422 naming the field, nothing written),
+// unknown scopes (404), and a change reaching the next hook decision.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import * as auditRevert from "@/app/api/audit/[id]/revert/route";
 import * as policiesRoute from "@/app/api/policies/route";
@@ -19,24 +17,13 @@ import { createApiToken } from "./api-tokens";
 import { db } from "./db";
 import { createGroup } from "./groups";
 import { handleHook } from "./hooks/handler";
-import { migrate } from "./migrate";
 import { updateScopePolicy } from "./policies";
 import { registerServer } from "./servers";
-import { postgresAdminQuery } from "./testing/test-db";
 import { createVpnUser } from "./vpn-users";
 
-const setup = vi.hoisted(() => {
-  const suffix = globalThis.crypto.randomUUID().replaceAll("-", "").slice(0, 12);
-  const postgres = process.env.TEST_DATABASE === "postgresql";
-  const name = `sc_test_policy_api_${suffix}`;
-  const sqliteFile = `${process.env.TMPDIR ?? "/tmp"}/session-console-tests/policy-api-${suffix}.db`;
-  const url = postgres
-    ? Object.assign(new URL(process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres"), {
-        pathname: `/${name}`,
-      }).toString()
-    : `file:${sqliteFile}`;
-  vi.stubEnv("DATABASE_URL", url);
-  return { postgres, name, sqliteFile, url };
+const setup = await vi.hoisted(async () => {
+  const { routeTestDatabase } = await import("./testing/route-db");
+  return routeTestDatabase("policy_api");
 });
 
 // Every call here carries a bearer token; the cookie session (which needs a Next.js request
@@ -49,19 +36,13 @@ const unique = (prefix: string) => `${prefix}${++n}`;
 const tokens = { admin: "", viewer: "" };
 
 beforeAll(async () => {
-  if (setup.postgres) await postgresAdminQuery(`CREATE DATABASE ${setup.name}`);
-  await migrate(setup.url);
+  await setup.create();
   for (const role of ["admin", "viewer"] as const) {
     tokens[role] = (await createApiToken(db, actor, { name: unique(`policy-${role}`), role })).token;
   }
 });
 
-afterAll(async () => {
-  await db.$disconnect();
-  if (setup.postgres) await postgresAdminQuery(`DROP DATABASE IF EXISTS ${setup.name} WITH (FORCE)`);
-  else for (const extra of ["", "-wal", "-shm"]) rmSync(setup.sqliteFile + extra, { force: true });
-  vi.unstubAllEnvs();
-});
+afterAll(() => setup.drop());
 
 type Role = keyof typeof tokens;
 type Route<P> = (request: Request, context: { params: Promise<P> }) => Promise<Response>;

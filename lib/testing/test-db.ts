@@ -20,17 +20,6 @@ export const testProvider = (): "sqlite" | "postgresql" =>
 
 const postgresAdminUrl = () => process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 
-/** Runs one statement (CREATE / DROP DATABASE) on the PostgreSQL server's admin database. */
-export async function postgresAdminQuery(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: postgresAdminUrl() });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 export async function createTestDb(): Promise<TestDb> {
   const suffix = randomBytes(6).toString("hex");
   if (testProvider() === "sqlite") {
@@ -51,7 +40,10 @@ export async function createTestDb(): Promise<TestDb> {
     };
   }
   const name = `sc_test_${suffix}`;
-  await postgresAdminQuery(`CREATE DATABASE ${name}`);
+  const admin = new pg.Client({ connectionString: postgresAdminUrl() });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
   const url = new URL(postgresAdminUrl());
   url.pathname = `/${name}`;
   await migrate(url.toString());
@@ -62,7 +54,10 @@ export async function createTestDb(): Promise<TestDb> {
     provider: "postgresql",
     drop: async () => {
       await db.$disconnect();
-      await postgresAdminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      const client = new pg.Client({ connectionString: postgresAdminUrl() });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
     },
   };
 }
