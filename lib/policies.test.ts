@@ -12,8 +12,10 @@ import {
   listPolicyScopes,
   previewImport,
   revertPolicyChange,
+  scopeFromTarget,
   updateScopePolicy,
 } from "./policies";
+import { scopeTarget, type PolicyScopeRef } from "./policy/export";
 import { createTestDb, type TestDb } from "./testing/test-db";
 import { createVpnUser } from "./vpn-users";
 
@@ -157,5 +159,14 @@ describe(`policies in the database (${process.env.TEST_DATABASE ?? "sqlite"})`, 
       inactivityWindow: 600,
       inactivityBytes: 20000,
     });
+  });
+});
+
+describe("policy audit targets", () => {
+  it("reads back the scope that scopeTarget writes, and no other target", () => {
+    const refs: PolicyScopeRef[] = [{ scope: "default" }, { scope: "group", name: "contractors" }, { scope: "user", name: "a:b@example.com" }];
+    for (const ref of refs) expect(scopeFromTarget(scopeTarget(ref))).toEqual(ref);
+    expect(refs.map(scopeTarget)).toEqual(["DEFAULT", "group:contractors", "user:a:b@example.com"]);
+    for (const other of ["default", "group:", "server:edge-1", "alice"]) expect(scopeFromTarget(other)).toBeNull();
   });
 });

@@ -8,7 +8,7 @@ import type { Policy } from "./generated/sqlite/client";
 import { AppError, notFound } from "./errors";
 import { policyAdvice, type PolicyAdvice } from "./policy/advice";
 import { explainPolicy } from "./policy/explain";
-import { exportPolicies, scopeLabel, type PolicyExport, type PolicyScopeRef } from "./policy/export";
+import { exportPolicies, scopeLabel, scopeTarget, type PolicyExport, type PolicyScopeRef } from "./policy/export";
 import { parseImport, type ImportResult } from "./policy/import";
 import {
   POLICY_KEYS,
@@ -70,11 +70,7 @@ export async function effectivePolicyFor(db: Db | Tx, user: PolicySubject): Prom
   return effectiveValues(await resolveUserPolicy(db, user));
 }
 
-/** Audit targets of policy events: "DEFAULT", "group:NAME", "user:NAME". */
-export function scopeTarget(ref: PolicyScopeRef): string {
-  return ref.scope === "default" ? "DEFAULT" : `${ref.scope}:${ref.name}`;
-}
-
+/** The scope an audit target names (see scopeTarget), or null for any other target. */
 export function scopeFromTarget(target: string): PolicyScopeRef | null {
   if (target === "DEFAULT") return { scope: "default" };
   const match = /^(group|user):(.+)$/.exec(target);

@@ -3,7 +3,7 @@
 // (nothing is saved), then apply all of it or nothing.
 import { useMutation } from "@tanstack/react-query";
 import Link from "next/link";
-import { useState } from "react";
+import { useRef, useState, type ChangeEvent } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -19,6 +19,7 @@ import { ImportPreview } from "./import-preview";
 import styles from "./policies.module.css";
 
 const EXAMPLE = [
+  "For example:",
   "sacli --key vpn.server.session_expire --value 28800 ConfigPut",
   "sacli --user contractors --key prop_isec --value 900 UserPropPut",
   "set aaa auth-group staff dormant-session-timeout 10",
@@ -44,6 +45,21 @@ export function ImportPanel() {
   const [text, setText] = useState("");
   const [previewed, setPreviewed] = useState<Previewed | null>(null);
   const [applied, setApplied] = useState<Preview | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+
+  // A file from Export JSON (or a saved config) goes into the text box, to preview like pasted text.
+  const loadFile = async (event: ChangeEvent<HTMLInputElement>) => {
+    const file = event.target.files?.[0];
+    event.target.value = "";
+    if (!file) return;
+    try {
+      setText(await file.text());
+      setLoadError(null);
+    } catch {
+      setLoadError(`${file.name} could not be read.`);
+    }
+  };
 
   const preview = useMutation({
     mutationFn: (body: string) => apiFetch<Preview>("/api/policies/import/preview", { method: "POST", json: { text: body } }),
@@ -79,7 +95,7 @@ export function ImportPanel() {
             preview.mutate(text);
           }}
         >
-          <Field label="Settings to import">
+          <Field label="Pasted settings" hint="One setting per line; an exported JSON file as it is.">
             {(control) => (
               <Textarea
                 {...control}
@@ -91,8 +107,16 @@ export function ImportPanel() {
               />
             )}
           </Field>
-          {error ? <Alert>{errorMessage(error)}</Alert> : null}
+          {loadError ? <Alert>{loadError}</Alert> : error ? <Alert>{errorMessage(error)}</Alert> : null}
           <div className={styles.importActions}>
+            <input
+              ref={fileInput}
+              type="file"
+              accept=".json,.txt,.conf,.cfg,text/plain,application/json"
+              hidden
+              onChange={(event) => void loadFile(event)}
+            />
+            <Button onClick={() => fileInput.current?.click()}>Load a file…</Button>
             <Button type="submit" loading={preview.isPending} disabled={text.trim() === ""}>
               Preview
             </Button>

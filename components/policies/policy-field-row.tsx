@@ -109,11 +109,11 @@ export function PolicyFieldRow({ state, apiError, warned, canChange, onEdit, onC
         <div className={styles.fieldActions}>
           {state.overridden ? (
             <Button size="sm" variant="ghost" onClick={clear}>
-              Clear
+              Clear<span className="sr-only"> {field.label}</span>
             </Button>
           ) : (
             <Button size="sm" id={overrideId} onClick={override}>
-              Override
+              Override<span className="sr-only"> {field.label}</span>
             </Button>
           )}
         </div>

@@ -1,5 +1,5 @@
 // Policy values as admins read and type them: durations in s/min/h/d, byte counts in KiB/MiB,
-// on/off, "unlimited". Parsing checks the same limits the API does, so most mistakes show up
+// on/off, "none" or "unlimited" for a 0 that means so. Parsing checks the same limits the API does, so most mistakes show up
 // under the field before anything is sent.
 import { formatBytes, formatDuration, parseBytes, parseDuration } from "@/lib/policy/duration";
 import { type MaxSessionsAction, type PolicyField, type PolicyKey, type PolicyValues } from "@/lib/policy/fields";
@@ -34,18 +34,13 @@ export const MAX_SESSIONS_ACTION_LABELS: Record<MaxSessionsAction, string> = {
 
 const isMaxSessionsAction = (value: string): value is MaxSessionsAction => Object.hasOwn(MAX_SESSIONS_ACTION_LABELS, value);
 
-/** "8 h", "64 KiB", "on", "unlimited", "deny the new one". */
+/** "8 h", "64 KiB", "on", "unlimited", "none", "deny the new one". */
 export function formatPolicyValue(field: PolicyField, value: PolicyValue): string {
   if (typeof value === "boolean") return value ? "on" : "off";
   if (typeof value === "string") return isMaxSessionsAction(value) ? MAX_SESSIONS_ACTION_LABELS[value] : value;
-  switch (field.kind) {
-    case "duration":
-      return formatDuration(value);
-    case "bytes":
-      return formatBytes(value);
-    default:
-      return field.key === "maxSessions" && value === 0 ? "unlimited" : String(value);
-  }
+  if (field.kind === "boolean" || field.kind === "enum") return String(value);
+  if (value === 0 && field.zero !== undefined) return field.zero;
+  return field.kind === "duration" ? formatDuration(value) : field.kind === "bytes" ? formatBytes(value) : String(value);
 }
 
 const EXACT_BYTE_UNITS = [
@@ -111,9 +106,4 @@ export function isPolicyValue(field: PolicyField, value: unknown): value is Poli
 export function scopeHref(ref: PolicyScopeRef): string {
   if (ref.scope === "default") return "/policies/default";
   return `/policies/${ref.scope === "group" ? "groups" : "users"}/${encodeURIComponent(ref.name)}`;
-}
-
-/** Audit target of a scope's policy events, as lib/policies.ts writes it. */
-export function scopeAuditTarget(ref: PolicyScopeRef): string {
-  return ref.scope === "default" ? "DEFAULT" : `${ref.scope}:${ref.name}`;
 }

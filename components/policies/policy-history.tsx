@@ -12,9 +12,8 @@ import { errorMessage } from "@/lib/client/api";
 import { formatDateTime, formatRelative } from "@/lib/client/format";
 import { auditQueries } from "@/lib/client/query-keys";
 import type { ScopePolicyView } from "@/lib/policies";
-import { scopeLabel, type PolicyScopeRef } from "@/lib/policy/export";
+import { scopeLabel, scopeTarget, type PolicyScopeRef } from "@/lib/policy/export";
 import { POLICY_ACTION_LABELS, PolicyChange } from "./policy-change";
-import { scopeAuditTarget } from "./policy-format";
 import { RevertDialog } from "./revert-dialog";
 
 const HISTORY_SIZE = 20;
@@ -26,7 +25,7 @@ export interface PolicyHistoryProps {
 }
 
 export function PolicyHistory({ scope, canChange, onReverted }: PolicyHistoryProps) {
-  const target = scopeAuditTarget(scope);
+  const target = scopeTarget(scope);
   const label = scopeLabel(scope);
   const [reverting, setReverting] = useState<AuditEventView | null>(null);
   const history = useQuery(auditQueries.list({ target, action: "policy.", page: 1, pageSize: HISTORY_SIZE }));

@@ -1,9 +1,9 @@
 "use client";
-// The editable body of a scope's policy: one row per field, live warnings, one "Save changes"
-// that sends only what changed, "Clear all overrides", the explanation for a user and the history.
+// The editable body of a scope's policy: live warnings, for a user what the policy means for
+// their sessions, one row per field, one "Save changes" that sends only what changed, "Clear all
+// overrides" and the history.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState, type FormEvent } from "react";
-import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { useToast } from "@/components/ui/toast";
@@ -83,8 +83,14 @@ export function ScopeEditorForm({ scope, view, inherited }: ScopeEditorFormProps
 
   return (
     <>
-      {canChange ? null : <Alert tone="info">You are signed in as a viewer: you can read this policy but not change it.</Alert>}
       <PolicyWarnings warnings={warnings} editing={dirty} />
+      {view.scope.scope === "user" ? (
+        <PolicyExplanation
+          username={view.scope.name}
+          sentences={dirty ? explainPolicy(draft.values) : view.explanation}
+          editing={dirty}
+        />
+      ) : null}
       <form onSubmit={submit} noValidate className={styles.editorForm}>
         <Card
           title="Fields"
@@ -130,13 +136,6 @@ export function ScopeEditorForm({ scope, view, inherited }: ScopeEditorFormProps
           />
         ) : null}
       </form>
-      {view.scope.scope === "user" ? (
-        <PolicyExplanation
-          username={view.scope.name}
-          sentences={dirty ? explainPolicy(draft.values) : view.explanation}
-          editing={dirty}
-        />
-      ) : null}
       <PolicyHistory scope={scope} canChange={canChange} onReverted={applySaved} />
       {confirmClear ? (
         <ClearScopeDialog

@@ -9,8 +9,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { ApiError, errorMessage } from "@/lib/client/api";
 import { policyQueries } from "@/lib/client/query-keys";
-import type { PolicyScopeRef } from "@/lib/policy/export";
-import { scopeAuditTarget } from "./policy-format";
+import { scopeTarget, type PolicyScopeRef } from "@/lib/policy/export";
 import { ScopeEditorForm } from "./scope-editor-form";
 import { useInheritedValues } from "./use-inherited-values";
 
@@ -77,7 +76,7 @@ export function ScopeEditor({ scope }: { scope: PolicyScopeRef }) {
       {view.isError ? (
         <Alert title="The policy could not be loaded">{errorMessage(view.error)}</Alert>
       ) : view.data ? (
-        <ScopeEditorForm key={scopeAuditTarget(scope)} scope={scope} view={view.data} inherited={inherited} />
+        <ScopeEditorForm key={scopeTarget(scope)} scope={scope} view={view.data} inherited={inherited} />
       ) : (
         <p className="muted">Loading the policy…</p>
       )}

@@ -1,5 +1,6 @@
-// A surface that groups related content, with an optional heading row.
-import type { ReactNode } from "react";
+// A surface that groups related content, with an optional heading row. A titled card is a
+// region named by its title, so assistive technology can list and jump to it.
+import { useId, type ReactNode } from "react";
 
 export interface CardProps {
   title?: string;
@@ -12,12 +13,20 @@ export interface CardProps {
 
 export function Card({ title, description, actions, headingLevel = 2, children, className }: CardProps) {
   const Heading = headingLevel === 2 ? "h2" : "h3";
+  const titleId = useId();
   return (
-    <section className={["card", className ?? ""].filter(Boolean).join(" ")}>
+    <section
+      className={["card", className ?? ""].filter(Boolean).join(" ")}
+      aria-labelledby={title ? titleId : undefined}
+    >
       {title || actions ? (
         <div className="card-header">
           <div>
-            {title ? <Heading className="card-title">{title}</Heading> : null}
+            {title ? (
+              <Heading id={titleId} className="card-title">
+                {title}
+              </Heading>
+            ) : null}
             {description ? <p className="card-description">{description}</p> : null}
           </div>
           {actions ? <div className="card-actions">{actions}</div> : null}

@@ -30,6 +30,9 @@ const scopeSchema = z.discriminatedUnion(
 /** "DEFAULT", "group contractors", "user alice": how messages name a scope. */
 export const scopeLabel = (ref: PolicyScopeRef): string => (ref.scope === "default" ? "DEFAULT" : `${ref.scope} ${ref.name}`);
 
+/** The audit target of a scope's policy events: "DEFAULT", "group:NAME", "user:NAME". */
+export const scopeTarget = (ref: PolicyScopeRef): string => (ref.scope === "default" ? "DEFAULT" : `${ref.scope}:${ref.name}`);
+
 export const policyExportSchema = z
   .object({
     format: z.literal(POLICY_EXPORT_FORMAT, { error: `format must be "${POLICY_EXPORT_FORMAT}"` }),

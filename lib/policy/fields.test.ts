@@ -138,3 +138,15 @@ describe("policyPatchSchema", () => {
     expect(found.map((issue) => issue.path).sort()).toEqual(["ipLock", "maxSessions", "sessionLifetime"]);
   });
 });
+
+describe("zero labels", () => {
+  it("name what 0 means exactly for the fields whose meaning says 0 is special", () => {
+    for (const field of POLICY_FIELDS) {
+      if (field.kind === "boolean" || field.kind === "enum") continue;
+      expect(field.zero !== undefined, field.key).toBe(/\b0 = /.test(field.meaning));
+    }
+    expect(policyField("sessionLifetime")).toMatchObject({ zero: "none" });
+    expect(policyField("maxSessions")).toMatchObject({ zero: "unlimited" });
+    expect(policyField("idleTokenExpiry")).not.toHaveProperty("zero");
+  });
+});

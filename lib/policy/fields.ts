@@ -67,6 +67,8 @@ export interface NumericPolicyField extends FieldBase {
   builtin: number;
   min: number;
   max: number;
+  /** What 0 means for this field ("none", "off", "unlimited"), where it is not a plain zero. */
+  zero?: string;
 }
 
 export interface BooleanPolicyField extends FieldBase {
@@ -85,7 +87,7 @@ export interface EnumPolicyField extends FieldBase {
 export type PolicyField = NumericPolicyField | BooleanPolicyField | EnumPolicyField;
 export type PolicyFieldKind = PolicyField["kind"];
 
-const duration = (key: NumericPolicyKey, label: string, meaning: string): NumericPolicyField => ({
+const duration = (key: NumericPolicyKey, label: string, meaning: string, zero?: string): NumericPolicyField => ({
   key,
   kind: "duration",
   label,
@@ -93,6 +95,7 @@ const duration = (key: NumericPolicyKey, label: string, meaning: string): Numeri
   builtin: BUILTIN_POLICY[key],
   min: 0,
   max: MAX_DURATION_SECONDS,
+  ...(zero === undefined ? {} : { zero }),
 });
 
 const boolean = (key: BooleanPolicyKey, label: string, meaning: string): BooleanPolicyField => ({
@@ -109,6 +112,7 @@ export const POLICY_FIELDS: readonly PolicyField[] = Object.freeze([
     "sessionLifetime",
     "Session lifetime",
     "Absolute life of a session from its first authentication; 0 = none.",
+    "none",
   ),
   duration(
     "idleTokenExpiry",
@@ -120,6 +124,7 @@ export const POLICY_FIELDS: readonly PolicyField[] = Object.freeze([
     "inactivityWindow",
     "Inactivity window",
     "Seconds over which a tunnel's traffic is measured for the inactivity threshold; 0 = off.",
+    "off",
   ),
   {
     key: "inactivityBytes",
@@ -129,6 +134,7 @@ export const POLICY_FIELDS: readonly PolicyField[] = Object.freeze([
     builtin: BUILTIN_POLICY.inactivityBytes,
     min: 0,
     max: MAX_BYTES,
+    zero: "off",
   },
   boolean(
     "inactivityEnforced",
@@ -140,16 +146,23 @@ export const POLICY_FIELDS: readonly PolicyField[] = Object.freeze([
     "Network inactivity counts as dormant",
     "An up tunnel that passes no traffic counts toward idle token expiry.",
   ),
-  duration("keepaliveInterval", "Keepalive interval", "How often each side checks that the other is alive; 0 = no pings."),
+  duration(
+    "keepaliveInterval",
+    "Keepalive interval",
+    "How often each side checks that the other is alive; 0 = no pings.",
+    "no pings",
+  ),
   duration(
     "keepaliveTimeout",
     "Keepalive timeout",
     "Silence after which a connection is declared dead; 0 = never.",
+    "never",
   ),
   duration(
     "renegotiationInterval",
     "Renegotiation interval",
     "Data-channel key renegotiation; the session is checked again at each; 0 = no timed renegotiation.",
+    "off",
   ),
   boolean(
     "reconnectTokens",
@@ -165,6 +178,7 @@ export const POLICY_FIELDS: readonly PolicyField[] = Object.freeze([
     builtin: BUILTIN_POLICY.maxSessions,
     min: 0,
     max: MAX_SESSIONS_LIMIT,
+    zero: "unlimited",
   },
   {
     key: "maxSessionsAction",
