@@ -6,10 +6,11 @@ import { recordAudit } from "./audit";
 import type { Db, Tx } from "./db";
 import type { Policy } from "./generated/sqlite/client";
 import { AppError, notFound } from "./errors";
-import { policyAdvice, type PolicyAdvice } from "./policy/advice";
+import { policyAdvice, type ObservedTraffic, type PolicyAdvice } from "./policy/advice";
 import { explainPolicy } from "./policy/explain";
 import { exportPolicies, scopeLabel, scopeTarget, type PolicyExport, type PolicyScopeRef } from "./policy/export";
 import { parseImport, type ImportResult } from "./policy/import";
+import { observedTraffic } from "./traffic/windows";
 import {
   POLICY_KEYS,
   policyPatchSchema,
@@ -129,6 +130,18 @@ async function overridesOf(db: Db | Tx, scopeKey: string): Promise<PolicyOverrid
   return overridesFromRow(await db.policy.findUnique({ where: { scopeKey } }));
 }
 
+/** Recent traffic of the scope's users, for the advice on the inactivity threshold. */
+async function observedTrafficOf(db: Db | Tx, record: ScopeRecord, values: PolicyValues): Promise<ObservedTraffic | undefined> {
+  if (values.inactivityWindow <= 0 || values.inactivityBytes <= 0) return undefined;
+  const userIds =
+    record.ref.scope === "default"
+      ? null
+      : record.ref.scope === "user"
+        ? [record.user?.id ?? ""]
+        : (await db.vpnUser.findMany({ where: { groupId: record.groupId }, select: { id: true } })).map((u) => u.id);
+  return observedTraffic(db, userIds, values.inactivityWindow);
+}
+
 async function viewOf(db: Db | Tx, record: ScopeRecord): Promise<ScopePolicyView> {
   const defaults = await overridesOf(db, DEFAULT_SCOPE_KEY);
   const own = record.ref.scope === "default" ? defaults : await overridesOf(db, record.scopeKey);
@@ -161,7 +174,7 @@ async function viewOf(db: Db | Tx, record: ScopeRecord): Promise<ScopePolicyView
     label: scopeLabel(record.ref),
     overrides: own,
     fields,
-    warnings: policyAdvice(values),
+    warnings: policyAdvice(values, { observed: await observedTrafficOf(db, record, values) }),
     explanation: explainPolicy(values),
   };
 }
