@@ -1,21 +1,22 @@
-// The hook API (POST /api/hooks/v1/{auth,connect,disconnect,traffic}), independent of any HTTP server:
+// The hook API (POST /api/hooks/v1/{auth,connect,disconnect,traffic,agent/orders}), independent of any HTTP server:
 // the request in, the answer out. server.ts serves it straight from Node's http module because
 // it sits in every VPN server's connect path, where a framework's per-request cost shows.
+import { pollOrders } from "../agent-orders";
 import type { Db } from "../db";
 import { AppError, describeError, HTTP_STATUS } from "../errors";
 import { log } from "../log";
 import { authenticateServer, type ServerView } from "../servers";
 import { authorize, connect, disconnect } from "../sessions/authority";
 import { reportTraffic, trafficSummaryText } from "../traffic/report";
-import { authHookSchema, connectHookSchema, disconnectHookSchema, trafficHookSchema } from "./schemas";
+import { agentPollSchema, authHookSchema, connectHookSchema, disconnectHookSchema, trafficHookSchema } from "./schemas";
 
 export const HOOK_PATH_PREFIX = "/api/hooks/v1/";
 export const MAX_HOOK_BODY_BYTES = 16 * 1024;
-/** Traffic reports carry thousands of connections. */
+/** Traffic reports carry thousands of connections, and agent polls up to a thousand acks. */
 export const MAX_REPORT_BODY_BYTES = 2 * 1024 * 1024;
 
 export function hookBodyLimit(path: string): number {
-  return path.startsWith(`${HOOK_PATH_PREFIX}traffic`) ? MAX_REPORT_BODY_BYTES : MAX_HOOK_BODY_BYTES;
+  return /^\/api\/hooks\/v1\/(traffic|agent\/)/.test(path) ? MAX_REPORT_BODY_BYTES : MAX_HOOK_BODY_BYTES;
 }
 
 export interface HookRequest {
@@ -97,8 +98,13 @@ async function answer(db: Db, server: ServerView, action: string, fields: Record
       const result = await reportTraffic(db, server, trafficHookSchema.parse(fields));
       return { status: 200, text: trafficSummaryText(result), json: { ...result } };
     }
+    case "agent/orders": {
+      const result = await pollOrders(db, server, agentPollSchema.parse(fields));
+      const text = result.orders.map((order) => `${order.action} ${order.id} ${order.connection_id}`).join("\n");
+      return { status: 200, text, json: { ...result } };
+    }
     default:
-      throw new AppError("not_found", `unknown hook "${action}": use auth, connect, disconnect or traffic`);
+      throw new AppError("not_found", `unknown hook "${action}": use auth, connect, disconnect, traffic or agent/orders`);
   }
 }
 

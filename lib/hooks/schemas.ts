@@ -134,7 +134,22 @@ export const trafficHookSchema = z.object({
     .max(MAX_TRAFFIC_CONNECTIONS, `at most ${MAX_TRAFFIC_CONNECTIONS} connections per report`),
 });
 
+/** An agent's poll for orders, carrying its answers to orders it has carried out. */
+export const agentPollSchema = z.object({
+  acks: z
+    .array(
+      z.object({
+        id: z.string({ error: "acks[].id is required" }).min(1, "acks[].id is required").max(64, "acks[].id is too long"),
+        ok: z.boolean({ error: "acks[].ok must be true or false" }),
+        detail: z.string().max(500, "acks[].detail must be at most 500 characters").optional(),
+      }),
+    )
+    .max(1000, "at most 1000 acks per poll")
+    .default([]),
+});
+
 export type AuthHookInput = z.infer<typeof authHookSchema>;
 export type ConnectHookInput = z.infer<typeof connectHookSchema>;
 export type DisconnectHookInput = z.infer<typeof disconnectHookSchema>;
 export type TrafficHookInput = z.infer<typeof trafficHookSchema>;
+export type AgentPollInput = z.infer<typeof agentPollSchema>;
