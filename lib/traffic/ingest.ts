@@ -2,9 +2,10 @@
 // Each connection keeps the daemon's last counters and when they were read; a report only counts
 // the bytes above that base, so a repeated or late report adds nothing, and a counter that went
 // backwards (the daemon restarted its counting) becomes the new base instead of a negative delta.
-import type { Db } from "../db";
+import { providerOf, type Db } from "../db";
+import { addSampleBytes, addSessionBytes, writeCounters } from "./bulk";
 import { trafficRetention } from "./retention";
-import { addToSample, bucketStart } from "./samples";
+import { bucketStart, type SampleBytes } from "./samples";
 
 export interface CounterReport {
   /** The connection's id on the VPN server, as the connect hook reported it. */
@@ -169,31 +170,30 @@ export async function ingestCounters(
 }
 
 async function writeUpdates(db: Db, updates: ConnectionUpdate[], resolution: number): Promise<void> {
+  const provider = providerOf(db);
   await db.$transaction(
     async (tx) => {
-      const sessions = new Map<string, { bytesIn: bigint; bytesOut: bigint }>();
+      // Conditional on the counters read above: a concurrent report or disconnect for the same
+      // connection wins, and this one is dropped whole (its bytes are in the next cumulative).
+      const written = await writeCounters(
+        tx,
+        provider,
+        updates.map((update) => ({ id: update.id, before: update.before, ...update.after, countersAt: update.after.countersAt ?? new Date() })),
+      );
+      const sessions = new Map<string, { id: string; bytesIn: bigint; bytesOut: bigint }>();
+      const samples: SampleBytes[] = [];
       for (const update of updates) {
-        // Conditional on the counters read above: a concurrent report or disconnect for the same
-        // connection wins, and this one is dropped whole (its bytes are in the next cumulative).
-        const written = await tx.connection.updateMany({
-          where: { id: update.id, countersAt: update.before, disconnectedAt: null },
-          data: update.after,
-        });
-        if (written.count === 0) continue;
+        if (!written.has(update.id)) continue;
+        const session = sessions.get(update.sessionId) ?? { id: update.sessionId, bytesIn: 0n, bytesOut: 0n };
         for (const [at, bytes] of update.buckets) {
-          const session = sessions.get(update.sessionId) ?? { bytesIn: 0n, bytesOut: 0n };
           session.bytesIn += bytes.bytesIn;
           session.bytesOut += bytes.bytesOut;
-          sessions.set(update.sessionId, session);
-          await addToSample(tx, { connectionId: update.id, resolution, at: new Date(at), ...bytes });
+          samples.push({ connectionId: update.id, resolution, at: new Date(at), ...bytes });
         }
+        sessions.set(update.sessionId, session);
       }
-      for (const [id, bytes] of [...sessions].sort(([a], [b]) => (a < b ? -1 : 1))) {
-        await tx.session.update({
-          where: { id },
-          data: { bytesIn: { increment: bytes.bytesIn }, bytesOut: { increment: bytes.bytesOut } },
-        });
-      }
+      await addSessionBytes(tx, provider, [...sessions.values()].sort((a, b) => (a.id < b.id ? -1 : 1)));
+      await addSampleBytes(tx, samples);
     },
     { timeout: 60_000, maxWait: 10_000 },
   );

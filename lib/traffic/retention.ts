@@ -5,7 +5,8 @@ import type { Db } from "../db";
 import type { Logger } from "../log";
 import { parseDuration } from "../policy/duration";
 import { startPeriodic } from "../periodic";
-import { addToSample, bucketStart, type SampleBytes } from "./samples";
+import { addSampleBytes } from "./bulk";
+import { bucketStart, type SampleBytes } from "./samples";
 
 export interface SampleTier {
   /** Seconds each sample of this tier covers. */
@@ -115,9 +116,7 @@ async function rollUpBatch(db: Db, from: number, to: number, cutoff: Date): Prom
       const deleted = await tx.trafficSample.deleteMany({ where: { id: { in: samples.map((sample) => sample.id) } } });
       // Another instance rolled up some of these first: leave the whole batch to it.
       if (deleted.count !== samples.length) throw new RolledUpElsewhere();
-      for (const bucket of merged.values()) {
-        await addToSample(tx, bucket);
-      }
+      await addSampleBytes(tx, [...merged.values()]);
       return samples.length;
     },
     { timeout: 60_000, maxWait: 10_000 },

@@ -1,5 +1,4 @@
-// Traffic sample writes shared by ingestion and roll-up: add bytes to one sample bucket.
-import type { Tx } from "../db";
+// Traffic samples: bytes a connection moved in one bucket of `resolution` seconds.
 
 export interface SampleBytes {
   connectionId: string;
@@ -7,15 +6,6 @@ export interface SampleBytes {
   at: Date;
   bytesIn: bigint;
   bytesOut: bigint;
-}
-
-export async function addToSample(tx: Tx, sample: SampleBytes): Promise<void> {
-  const { connectionId, resolution, at, bytesIn, bytesOut } = sample;
-  await tx.trafficSample.upsert({
-    where: { connectionId_resolution_at: { connectionId, resolution, at } },
-    create: sample,
-    update: { bytesIn: { increment: bytesIn }, bytesOut: { increment: bytesOut } },
-  });
 }
 
 /** Start of the bucket of `resolution` seconds that holds `at`, aligned to the epoch. */
