@@ -134,6 +134,22 @@ describe(`ingestCounters (${process.env.TEST_DATABASE ?? "sqlite"})`, () => {
     expect(after.session).toEqual([8500n, 850n]);
   });
 
+  it("counts the disconnect hook's final counters above the last report, restart included", async () => {
+    const ids = await tunnel();
+    await ingest([report(ids.externalId, 8000, 800, 10), report(ids.externalId, 100, 10, 20)]);
+    await disconnect(
+      t.db,
+      server,
+      disconnectHookSchema.parse({ connection_id: ids.externalId, bytes_received: "300", bytes_sent: "30", reason: "dropped" }),
+      at(35),
+    );
+    const after = await totals(ids);
+    expect(after.connection).toEqual([8200n, 820n]);
+    expect(after.session).toEqual([8200n, 820n]);
+    expect(after.samples.reduce((sum, s) => sum + (s.bytes[0] ?? 0n), 0n)).toBe(8200n);
+    expect(after.samples.at(-1)).toEqual({ at: at(30).getTime(), resolution: 10, bytes: [200n, 20n] });
+  });
+
   it("adds the tunnels of one session together", async () => {
     const first = await tunnel();
     const username = (await t.db.session.findUniqueOrThrow({ where: { id: first.sessionId }, include: { user: true } })).user.username;

@@ -2,7 +2,7 @@
 // Each connection keeps the daemon's last counters and when they were read; a report only counts
 // the bytes above that base, so a repeated or late report adds nothing, and a counter that went
 // backwards (the daemon restarted its counting) becomes the new base instead of a negative delta.
-import { providerOf, type Db } from "../db";
+import { providerOf, type Db, type Tx } from "../db";
 import { addSampleBytes, addSessionBytes, writeCounters } from "./bulk";
 import { trafficRetention } from "./retention";
 import { bucketStart, type SampleBytes } from "./samples";
@@ -29,7 +29,7 @@ export interface IngestResult {
   ended: string[];
 }
 
-interface Counters {
+export interface Counters {
   bytesIn: bigint;
   bytesOut: bigint;
   counterIn: bigint;
@@ -56,6 +56,28 @@ function chunks<T>(items: T[], size: number): T[][] {
 }
 
 /**
+ * Moves `counters` (in place) to the daemon's new cumulative values and returns what they add.
+ * A restart loses what moved between the daemon's last report and its restart; counting the new
+ * value as fresh bytes could count twice if the "restart" was a reordered report.
+ */
+export function advance(
+  counters: Counters,
+  bytesIn: bigint,
+  bytesOut: bigint,
+  at: Date,
+): { deltaIn: bigint; deltaOut: bigint; backwards: boolean } {
+  const backwards = bytesIn < counters.counterIn || bytesOut < counters.counterOut;
+  const deltaIn = backwards ? 0n : bytesIn - counters.counterIn;
+  const deltaOut = backwards ? 0n : bytesOut - counters.counterOut;
+  counters.bytesIn += deltaIn;
+  counters.bytesOut += deltaOut;
+  counters.counterIn = bytesIn;
+  counters.counterOut = bytesOut;
+  counters.countersAt = at;
+  return { deltaIn, deltaOut, backwards };
+}
+
+/**
  * Applies one connection's reports (oldest first) to its counters. Pure, so the rules can be read
  * and tested without a database.
  */
@@ -74,17 +96,8 @@ export function applyReports(
       stale += 1;
       continue;
     }
-    const backwards = report.bytesIn < counters.counterIn || report.bytesOut < counters.counterOut;
-    // A restart loses what moved between the daemon's last report and its restart; counting the
-    // new value as fresh bytes could count twice if the "restart" was a reordered report.
-    const deltaIn = backwards ? 0n : report.bytesIn - counters.counterIn;
-    const deltaOut = backwards ? 0n : report.bytesOut - counters.counterOut;
+    const { deltaIn, deltaOut, backwards } = advance(counters, report.bytesIn, report.bytesOut, report.at);
     reset ||= backwards;
-    counters.bytesIn += deltaIn;
-    counters.bytesOut += deltaOut;
-    counters.counterIn = report.bytesIn;
-    counters.counterOut = report.bytesOut;
-    counters.countersAt = report.at;
     applied += 1;
     if (deltaIn > 0n || deltaOut > 0n) {
       const key = bucketStart(report.at, resolutionSeconds).getTime();
@@ -197,4 +210,24 @@ async function writeUpdates(db: Db, updates: ConnectionUpdate[], resolution: num
     },
     { timeout: 60_000, maxWait: 10_000 },
   );
+}
+
+/** The disconnect hook's final counters: the connection's last totals and what they add. */
+export function finalCounters(
+  connection: Counters,
+  bytesIn: bigint,
+  bytesOut: bigint,
+  at: Date,
+): { counters: Counters; deltaIn: bigint; deltaOut: bigint } {
+  const { bytesIn: totalIn, bytesOut: totalOut, counterIn, counterOut, countersAt } = connection;
+  const counters = { bytesIn: totalIn, bytesOut: totalOut, counterIn, counterOut, countersAt };
+  const { deltaIn, deltaOut } = advance(counters, bytesIn, bytesOut, at);
+  return { counters, deltaIn, deltaOut };
+}
+
+/** Adds a connection's final bytes to its traffic samples, so samples and totals agree. */
+export async function addFinalSample(tx: Tx, connectionId: string, deltaIn: bigint, deltaOut: bigint, at: Date): Promise<void> {
+  if (deltaIn === 0n && deltaOut === 0n) return;
+  const resolution = trafficRetention()[0].resolution;
+  await addSampleBytes(tx, [{ connectionId, resolution, at: bucketStart(at, resolution), bytesIn: deltaIn, bytesOut: deltaOut }]);
 }
