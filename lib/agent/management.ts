@@ -55,6 +55,7 @@ export class ManagementConnection {
       const socket = target.kind === "unix" ? net.createConnection({ path: target.path }) : net.createConnection({ host: target.host, port: target.port });
       const connection = new ManagementConnection(socket, options);
       let ready = false;
+      let passwordSent = false;
       const timer = setTimeout(() => fail(new ManagementError(`no greeting from ${describeTarget(target)} within ${timeoutMs} ms`)), timeoutMs);
       const fail = (error: Error) => {
         clearTimeout(timer);
@@ -76,18 +77,19 @@ export class ManagementConnection {
           return;
         }
         connection.buffer += chunk;
-        // The password prompt has no line end.
+        // The password prompt has no line end. A wrong password is answered with another prompt.
         if (connection.buffer.includes("ENTER PASSWORD:")) {
           connection.buffer = connection.buffer.slice(connection.buffer.indexOf("ENTER PASSWORD:") + "ENTER PASSWORD:".length);
           if (options.password === undefined) {
             fail(new ManagementError("the management interface asks for a password: pass --management-password-file"));
             return;
           }
+          if (passwordSent) {
+            fail(new ManagementError("the management interface refused the password"));
+            return;
+          }
+          passwordSent = true;
           socket.write(`${options.password}\n`);
-        }
-        if (/ERROR: bad password|AUTH_FAILED/.test(connection.buffer)) {
-          fail(new ManagementError("the management interface refused the password"));
-          return;
         }
         const greeting = connection.buffer.indexOf(">INFO:");
         const lineEnd = greeting >= 0 ? connection.buffer.indexOf("\n", greeting) : -1;
