@@ -16,7 +16,7 @@ export interface OcservSourceOptions {
 function occtl(command: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(command, args, { timeout: 10_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`${command} ${args.join(" ")}: ${stderr.trim() || error.message}`));
+      if (error) reject(new Error(`${command} ${args.join(" ")}: ${stderr.trim() || error.message.trim()}`));
       else resolve(stdout);
     });
   });

@@ -168,15 +168,19 @@ export async function followOrders(
   const backoff = new Backoff(options.intervalMs, 30_000);
   const carriedOut = new Set<string>();
   let acks: Ack[] = [];
+  let failing = false;
   while (!signal.aborted) {
     let orders: Order[];
     try {
       const answer = (await client.call("agent/orders", { acks })) as { orders?: Order[] };
       acks = [];
       orders = answer.orders ?? [];
+      if (failing) options.log("console: order polls go through again");
+      failing = false;
       backoff.reset();
     } catch (error) {
-      options.log(`console: order poll failed: ${message(error)}`);
+      if (!failing) options.log(`console: order poll failed: ${message(error)}; retrying`);
+      failing = true;
       await sleep(backoff.next(), signal);
       continue;
     }
