@@ -1,5 +1,6 @@
 // ocserv through occtl: `occtl --json show users` every interval for the counters (ocserv has
-// no periodic counter script), `occtl disconnect id N` to kill a connection.
+// no periodic counter script), `occtl disconnect id N` to kill a connection. occtl reads RX/TX
+// from the tun devices, so it must run in ocserv's network namespace.
 import { execFile } from "node:child_process";
 import { sleep } from "./backoff";
 import type { Reading } from "./buffer";
@@ -16,7 +17,8 @@ export interface OcservSourceOptions {
 function occtl(command: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(command, args, { timeout: 10_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`${command} ${args.join(" ")}: ${stderr.trim() || error.message.trim()}`));
+      // occtl prints some refusals ("could not disconnect ID ...") on stdout.
+      if (error) reject(new Error(`${command} ${args.join(" ")}: ${stderr.trim() || stdout.trim() || error.message.trim()}`));
       else resolve(stdout);
     });
   });
