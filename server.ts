@@ -1,6 +1,6 @@
 // The console's HTTP server: the hook API straight from Node's http module (VPN servers call it
 // in their connect path), everything else through Next.js. Also runs the database migrations,
-// creates the first admin and runs the session expiry sweep.
+// creates the first admin, runs the session expiry sweep and compacts traffic samples.
 import http from "node:http";
 import next from "next";
 import { bootstrap } from "./lib/bootstrap";
@@ -10,17 +10,20 @@ import { serveHook } from "./lib/hooks/node";
 import { applyContentSecurityPolicy } from "./lib/http/security-headers";
 import { log, REQUEST_ID_HEADER, requestIdFrom } from "./lib/log";
 import { startExpirySweeper } from "./lib/sessions/expiry";
+import { startTrafficCompactor, trafficRetention } from "./lib/traffic/retention";
 
 const dev = process.argv.includes("--dev");
 const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOSTNAME ?? "0.0.0.0";
 
 async function main(): Promise<void> {
+  const retention = trafficRetention();
   await bootstrap(db);
   const app = next({ dev, hostname, port });
   const handle = app.getRequestHandler();
   await app.prepare();
   startExpirySweeper(db);
+  startTrafficCompactor(db, retention);
 
   const server = http.createServer((request, response) => {
     // Route handlers read the id from the request; the caller gets it back.

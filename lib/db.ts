@@ -56,6 +56,11 @@ export function containsText(db: Db, value: string): { contains: string } {
     : { contains: value };
 }
 
+/** Which database a client talks to, for the few statements written in SQL. */
+export function providerOf(db: Db): DatabaseProvider {
+  return providers.get(db) ?? "sqlite";
+}
+
 const globalForDb = globalThis as unknown as { sessionConsoleDb?: Db };
 
 /** Built once per process; cached on globalThis so dev-server reloads do not open new pools. */

@@ -1,15 +1,23 @@
-// The hook API (POST /api/hooks/v1/{auth,connect,disconnect}), independent of any HTTP server:
+// The hook API (POST /api/hooks/v1/{auth,connect,disconnect,traffic,agent/orders}), independent of any HTTP server:
 // the request in, the answer out. server.ts serves it straight from Node's http module because
 // it sits in every VPN server's connect path, where a framework's per-request cost shows.
+import { pollOrders } from "../agent-orders";
 import type { Db } from "../db";
 import { AppError, describeError, HTTP_STATUS } from "../errors";
 import { log } from "../log";
 import { authenticateServer, type ServerView } from "../servers";
 import { authorize, connect, disconnect } from "../sessions/authority";
-import { authHookSchema, connectHookSchema, disconnectHookSchema } from "./schemas";
+import { reportTraffic, trafficSummaryText } from "../traffic/report";
+import { agentPollSchema, authHookSchema, connectHookSchema, disconnectHookSchema, trafficHookSchema } from "./schemas";
 
 export const HOOK_PATH_PREFIX = "/api/hooks/v1/";
 export const MAX_HOOK_BODY_BYTES = 16 * 1024;
+/** Traffic reports carry thousands of connections, and agent polls up to a thousand acks. */
+export const MAX_REPORT_BODY_BYTES = 2 * 1024 * 1024;
+
+export function hookBodyLimit(path: string): number {
+  return /^\/api\/hooks\/v1\/(traffic|agent\/)/.test(path) ? MAX_REPORT_BODY_BYTES : MAX_HOOK_BODY_BYTES;
+}
 
 export interface HookRequest {
   method: string;
@@ -17,7 +25,7 @@ export interface HookRequest {
   authorization: string | undefined;
   contentType: string | undefined;
   accept: string | undefined;
-  /** null when the body was larger than MAX_HOOK_BODY_BYTES. */
+  /** null when the body was larger than hookBodyLimit(path). */
   body: string | null;
   /** For the log line of an unexpected failure. */
   requestId?: string;
@@ -86,8 +94,17 @@ async function answer(db: Db, server: ServerView, action: string, fields: Record
       const result = await disconnect(db, server, disconnectHookSchema.parse(fields));
       return { status: 200, text: "ok", json: { session_id: result.sessionId, session_state: result.sessionState } };
     }
+    case "traffic": {
+      const result = await reportTraffic(db, server, trafficHookSchema.parse(fields));
+      return { status: 200, text: trafficSummaryText(result), json: { ...result } };
+    }
+    case "agent/orders": {
+      const result = await pollOrders(db, server, agentPollSchema.parse(fields));
+      const text = result.orders.map((order) => `${order.action} ${order.id} ${order.connection_id}`).join("\n");
+      return { status: 200, text, json: { ...result } };
+    }
     default:
-      throw new AppError("not_found", `unknown hook "${action}": use auth, connect or disconnect`);
+      throw new AppError("not_found", `unknown hook "${action}": use auth, connect, disconnect, traffic or agent/orders`);
   }
 }
 
@@ -108,8 +125,9 @@ export async function handleHook(db: Db, request: HookRequest): Promise<HookResp
     const match = /^Bearer\s+(\S+)$/i.exec(request.authorization ?? "");
     server = match?.[1] ? await authenticateServer(db, match[1]) : null;
     if (!server) throw new AppError("unauthorized", "unknown, revoked or missing server token");
-    if (request.body === null || Buffer.byteLength(request.body) > MAX_HOOK_BODY_BYTES) {
-      throw new AppError("payload_too_large", `request body is larger than ${MAX_HOOK_BODY_BYTES} bytes`);
+    const limit = hookBodyLimit(request.path);
+    if (request.body === null || Buffer.byteLength(request.body) > limit) {
+      throw new AppError("payload_too_large", `request body is larger than ${limit} bytes`);
     }
     const action = request.path.slice(HOOK_PATH_PREFIX.length).replace(/\/$/, "");
     const result = await answer(db, server, action, parseBody(request.contentType, request.body));

@@ -1,10 +1,10 @@
-// Serves the hook API from a Node http request, reading at most MAX_HOOK_BODY_BYTES, and logs
+// Serves the hook API from a Node http request, reading at most the hook's body limit, and logs
 // one line per request (never its body or headers: they hold passwords and tokens).
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Db } from "../db";
 import { log } from "../log";
 import { observeHookRequest } from "../metrics";
-import { handleHook, MAX_HOOK_BODY_BYTES } from "./handler";
+import { handleHook, hookBodyLimit } from "./handler";
 
 function readBody(request: IncomingMessage, limit: number): Promise<string | null> {
   return new Promise((resolve, reject) => {
@@ -26,8 +26,8 @@ function readBody(request: IncomingMessage, limit: number): Promise<string | nul
 
 export async function serveHook(db: Db, request: IncomingMessage, response: ServerResponse, requestId?: string): Promise<void> {
   const started = process.hrtime.bigint();
-  const body = await readBody(request, MAX_HOOK_BODY_BYTES);
   const path = (request.url ?? "").split("?")[0] ?? "";
+  const body = await readBody(request, hookBodyLimit(path));
   const answer = await handleHook(db, {
     method: request.method ?? "GET",
     path,

@@ -92,17 +92,19 @@ export const connectHookSchema = z.object({
   platform: optionalText("platform", 64),
 });
 
+const connectionId = text("connection_id")
+  .trim()
+  .min(1, "connection_id is required")
+  .max(128, "connection_id must be at most 128 characters")
+  .refine(...printable("connection_id"));
+
 export const DISCONNECT_REASONS = ["graceful", "dropped", "killed", "unknown"] as const;
 
 export const disconnectHookSchema = z.object({
   username: username.optional(),
   client_ip: ip.optional(),
   client_port: port,
-  connection_id: text("connection_id")
-    .trim()
-    .min(1, "connection_id is required")
-    .max(128, "connection_id must be at most 128 characters")
-    .refine(...printable("connection_id")),
+  connection_id: connectionId,
   bytes_received: byteCount("bytes_received").default(0),
   bytes_sent: byteCount("bytes_sent").default(0),
   duration: byteCount("duration").optional(),
@@ -111,6 +113,43 @@ export const disconnectHookSchema = z.object({
     .default("unknown"),
 });
 
+/** Connections per traffic report; an agent with more splits them over several requests. */
+export const MAX_TRAFFIC_CONNECTIONS = 10_000;
+
+export const trafficHookSchema = z.object({
+  connections: z
+    .array(
+      z.object({
+        connection_id: connectionId,
+        bytes_received: byteCount("bytes_received"),
+        bytes_sent: byteCount("bytes_sent"),
+        at: z
+          .number({ error: "at must be a Unix time in seconds" })
+          .positive("at must be a Unix time in seconds")
+          .max(1e11, "at must be a Unix time in seconds, not milliseconds")
+          .optional(),
+      }),
+      { error: "connections must be a list of {connection_id, bytes_received, bytes_sent, at?}" },
+    )
+    .max(MAX_TRAFFIC_CONNECTIONS, `at most ${MAX_TRAFFIC_CONNECTIONS} connections per report`),
+});
+
+/** An agent's poll for orders, carrying its answers to orders it has carried out. */
+export const agentPollSchema = z.object({
+  acks: z
+    .array(
+      z.object({
+        id: z.string({ error: "acks[].id is required" }).min(1, "acks[].id is required").max(64, "acks[].id is too long"),
+        ok: z.boolean({ error: "acks[].ok must be true or false" }),
+        detail: z.string().max(500, "acks[].detail must be at most 500 characters").optional(),
+      }),
+    )
+    .max(1000, "at most 1000 acks per poll")
+    .default([]),
+});
+
 export type AuthHookInput = z.infer<typeof authHookSchema>;
 export type ConnectHookInput = z.infer<typeof connectHookSchema>;
 export type DisconnectHookInput = z.infer<typeof disconnectHookSchema>;
+export type TrafficHookInput = z.infer<typeof trafficHookSchema>;
+export type AgentPollInput = z.infer<typeof agentPollSchema>;

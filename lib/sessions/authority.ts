@@ -11,6 +11,7 @@ import { effectivePolicyFor, type PolicySubject } from "../policies";
 import type { PolicyValues } from "../policy/fields";
 import { formatDuration } from "../policy/duration";
 import type { ServerView } from "../servers";
+import { addFinalSample, finalCounters } from "../traffic/ingest";
 import { LIVE_STATES, PENDING_TIMEOUT_SECONDS, type SessionState } from "./states";
 
 export type Decision = { allow: true; sessionId: string; reason: string } | { allow: false; reason: string };
@@ -414,25 +415,19 @@ export async function disconnect(
         ? new AppError("conflict", `connection "${input.connection_id}" already ended`)
         : new AppError("not_found", `unknown connection "${input.connection_id}" on server ${server.name}`);
     }
+    const final = finalCounters(connection, BigInt(input.bytes_received), BigInt(input.bytes_sent), now);
     // The conditional update makes a replayed or concurrent disconnect a no-op that says so.
     const closed = await tx.connection.updateMany({
       where: { id: connection.id, disconnectedAt: null },
-      data: {
-        disconnectedAt: now,
-        endReason: input.reason,
-        bytesIn: BigInt(input.bytes_received),
-        bytesOut: BigInt(input.bytes_sent),
-        countersAt: now,
-      },
+      data: { disconnectedAt: now, endReason: input.reason, ...final.counters },
     });
     if (closed.count === 0) throw new AppError("conflict", `connection "${input.connection_id}" already ended`);
+    await addFinalSample(tx, connection.id, final.deltaIn, final.deltaOut, now);
     const session = connection.session;
-    const deltaIn = BigInt(input.bytes_received) - connection.bytesIn;
-    const deltaOut = BigInt(input.bytes_sent) - connection.bytesOut;
     const stillUp = await tx.connection.count({ where: { sessionId: session.id, disconnectedAt: null } });
     const data: Parameters<Tx["session"]["update"]>[0]["data"] = {
-      bytesIn: { increment: deltaIn > 0n ? deltaIn : 0n },
-      bytesOut: { increment: deltaOut > 0n ? deltaOut : 0n },
+      bytesIn: { increment: final.deltaIn },
+      bytesOut: { increment: final.deltaOut },
       lastSeenAt: now,
     };
     let state = session.state;

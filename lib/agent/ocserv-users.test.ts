@@ -1,0 +1,49 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { parseOcservUsers } from "./ocserv-users";
+
+const fixture = (name: string) => readFileSync(path.join(import.meta.dirname, "fixtures", name), "utf8");
+
+describe("parseOcservUsers", () => {
+  it("reads the output recorded from ocserv 1.1.6 with one openconnect client", () => {
+    expect(parseOcservUsers(fixture("ocserv-1.1.6-show-users.json"))).toEqual({
+      users: [{ id: "25101", username: "labuser", remoteIp: "10.213.7.6", vpnIp: "10.213.9.130", bytesIn: 8368n, bytesOut: 8672n }],
+      problems: [],
+    });
+  });
+
+  it("reads `occtl --json show users` with trailing commas, as some releases print it", () => {
+    expect(parseOcservUsers(fixture("ocserv-show-users.json"))).toEqual({
+      users: [
+        { id: "2319", username: "alice", remoteIp: "198.51.100.4", vpnIp: "192.168.100.22", bytesIn: 123456n, bytesOut: 7890123n },
+        { id: "2344", username: "bob", remoteIp: "198.51.100.9", vpnIp: "192.168.100.23", bytesIn: 0n, bytesOut: 512n },
+      ],
+      problems: [],
+    });
+  });
+
+  it("keeps the good entries and names each malformed one", () => {
+    const result = parseOcservUsers(fixture("ocserv-show-users-malformed.json"));
+    expect(result.users.map((u) => [u.id, u.bytesIn, u.bytesOut])).toEqual([["10", 100n, 200n]]);
+    expect(result.problems).toEqual([
+      'entry 1: ID "pid?" is not a number',
+      "entry 2 (ID 11): RX/TX are not byte counts",
+      "entry 3 (ID 12): RX/TX are not byte counts",
+      "entry 4: not an object",
+      "entry 5 (ID 13): RX/TX are not byte counts",
+    ]);
+  });
+
+  it.each([
+    ["", { users: [], problems: [] }],
+    ["[]", { users: [], problems: [] }],
+    ['{"error": "cannot connect"}', { users: [], problems: ["expected a JSON list of users"] }],
+  ])("reads %j", (output, expected) => {
+    expect(parseOcservUsers(output)).toEqual(expected);
+  });
+
+  it("says when the output is not JSON at all", () => {
+    expect(parseOcservUsers("occtl: could not connect to ocserv").problems[0]).toMatch(/^not JSON: /);
+  });
+});

@@ -1,0 +1,12 @@
+// What the agent needs from a VPN daemon: counter readings as they come, and a way to kill a
+// connection by the id the hooks report for it.
+import type { Reading } from "./buffer";
+
+export interface CounterSource {
+  /** Runs until the signal aborts, handing readings to `emit`; survives daemon restarts. */
+  run(emit: (readings: Reading[]) => void, signal: AbortSignal): Promise<void>;
+  /** Ends one connection; resolves with the daemon's answer, rejects when it could not. */
+  kill(connectionId: string): Promise<string>;
+}
+
+export type Log = (line: string) => void;

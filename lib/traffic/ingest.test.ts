@@ -1,0 +1,208 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cliActor } from "../actor";
+import { connectHookSchema, disconnectHookSchema } from "../hooks/schemas";
+import { registerServer, type ServerView } from "../servers";
+import { connect, disconnect } from "../sessions/authority";
+import { createTestDb, type TestDb } from "../testing/test-db";
+import { createVpnUser } from "../vpn-users";
+import { applyReports, ingestCounters, type CounterReport } from "./ingest";
+
+let t: TestDb;
+let server: ServerView;
+let other: ServerView;
+let seq = 0;
+
+beforeAll(async () => {
+  t = await createTestDb();
+  server = (await registerServer(t.db, cliActor(), { name: "oc-traffic", kind: "ocserv" })).server;
+  other = (await registerServer(t.db, cliActor(), { name: "oc-other", kind: "ocserv" })).server;
+});
+afterAll(async () => {
+  await t.drop();
+});
+
+const at = (seconds: number) => new Date(Date.UTC(2030, 0, 1) + seconds * 1000);
+const NOW = at(3600);
+
+/** A live tunnel on the ocserv server (ocserv starts the session at its first connect). */
+async function tunnel(srv = server): Promise<{ externalId: string; connectionId: string; sessionId: string }> {
+  const n = ++seq;
+  const username = `traffic${n}`;
+  await createVpnUser(t.db, cliActor(), { username, password: "long enough password" });
+  const externalId = `worker-${n}`;
+  const result = await connect(
+    t.db,
+    srv,
+    connectHookSchema.parse({ username, client_ip: "198.51.100.20", client_port: String(20000 + n), connection_id: externalId }),
+    at(0),
+  );
+  if (!result.allow || !result.connectionId || !result.sessionId) throw new Error(`connect refused: ${result.reason}`);
+  return { externalId, connectionId: result.connectionId, sessionId: result.sessionId };
+}
+
+const report = (connectionId: string, bytesIn: number, bytesOut: number, seconds: number): CounterReport => ({
+  connectionId,
+  bytesIn: BigInt(bytesIn),
+  bytesOut: BigInt(bytesOut),
+  at: at(seconds),
+});
+
+const ingest = (reports: CounterReport[], srv = server) => ingestCounters(t.db, srv.id, reports, { now: NOW, sampleSeconds: 10 });
+
+async function totals(ids: { connectionId: string; sessionId: string }) {
+  const connection = await t.db.connection.findUniqueOrThrow({ where: { id: ids.connectionId } });
+  const session = await t.db.session.findUniqueOrThrow({ where: { id: ids.sessionId } });
+  const samples = await t.db.trafficSample.findMany({ where: { connectionId: ids.connectionId }, orderBy: { at: "asc" } });
+  return {
+    connection: [connection.bytesIn, connection.bytesOut],
+    session: [session.bytesIn, session.bytesOut],
+    samples: samples.map((s) => ({ at: s.at.getTime(), resolution: s.resolution, bytes: [s.bytesIn, s.bytesOut] })),
+  };
+}
+
+describe("applyReports", () => {
+  const start = { bytesIn: 0n, bytesOut: 0n, counterIn: 0n, counterOut: 0n, countersAt: null };
+
+  it("counts only what each report adds above the previous one", () => {
+    const out = applyReports(start, [report("c", 100, 10, 1), report("c", 250, 30, 12)], 10);
+    expect(out.counters).toMatchObject({ bytesIn: 250n, bytesOut: 30n, counterIn: 250n, countersAt: at(12) });
+    expect([...out.buckets]).toEqual([
+      [at(0).getTime(), { bytesIn: 100n, bytesOut: 10n }],
+      [at(10).getTime(), { bytesIn: 150n, bytesOut: 20n }],
+    ]);
+    expect(out).toMatchObject({ applied: 2, stale: 0, reset: false });
+  });
+
+  it("ignores a report no newer than the last one applied", () => {
+    const after = applyReports(start, [report("c", 100, 10, 5)], 10).counters;
+    const again = applyReports(after, [report("c", 100, 10, 5), report("c", 90, 5, 4)], 10);
+    expect(again).toMatchObject({ applied: 0, stale: 2, counters: after });
+  });
+
+  it("takes a counter that went backwards as the new base, without a negative or doubled delta", () => {
+    const before = applyReports(start, [report("c", 5000, 500, 5)], 10).counters;
+    const restarted = applyReports(before, [report("c", 40, 4, 15), report("c", 140, 24, 25)], 10);
+    expect(restarted.reset).toBe(true);
+    expect(restarted.counters).toMatchObject({ bytesIn: 5100n, bytesOut: 520n, counterIn: 140n, counterOut: 24n });
+  });
+});
+
+describe(`ingestCounters (${process.env.TEST_DATABASE ?? "sqlite"})`, () => {
+  it("adds the bytes to the connection, its session and a traffic sample", async () => {
+    const ids = await tunnel();
+    const result = await ingest([report(ids.externalId, 1000, 200, 5), report(ids.externalId, 1500, 300, 25)]);
+    expect(result).toEqual({ applied: 2, stale: 0, resets: [], unknown: [], ended: [] });
+    expect(await totals(ids)).toEqual({
+      connection: [1500n, 300n],
+      session: [1500n, 300n],
+      samples: [
+        { at: at(0).getTime(), resolution: 10, bytes: [1000n, 200n] },
+        { at: at(20).getTime(), resolution: 10, bytes: [500n, 100n] },
+      ],
+    });
+  });
+
+  it("never double-counts a repeated or out-of-order report", async () => {
+    const ids = await tunnel();
+    await ingest([report(ids.externalId, 1000, 100, 10)]);
+    await ingest([report(ids.externalId, 3000, 300, 30)]);
+    const late = await ingest([report(ids.externalId, 1000, 100, 10), report(ids.externalId, 2000, 200, 20)]);
+    const repeat = await ingest([report(ids.externalId, 3000, 300, 30)]);
+    expect(late).toMatchObject({ applied: 0, stale: 2 });
+    expect(repeat).toMatchObject({ applied: 0, stale: 1 });
+    const after = await totals(ids);
+    expect(after.connection).toEqual([3000n, 300n]);
+    expect(after.session).toEqual([3000n, 300n]);
+    expect(after.samples.reduce((sum, s) => sum + (s.bytes[0] ?? 0n), 0n)).toBe(3000n);
+  });
+
+  it("orders several reports for one connection within a batch by their time", async () => {
+    const ids = await tunnel();
+    const result = await ingest([report(ids.externalId, 900, 90, 40), report(ids.externalId, 400, 40, 20)]);
+    expect(result).toMatchObject({ applied: 2, resets: [] });
+    expect((await totals(ids)).connection).toEqual([900n, 90n]);
+  });
+
+  it("survives a daemon restart: the lower counter is the new base", async () => {
+    const ids = await tunnel();
+    await ingest([report(ids.externalId, 8000, 800, 10)]);
+    const restarted = await ingest([report(ids.externalId, 100, 10, 20)]);
+    await ingest([report(ids.externalId, 600, 60, 30)]);
+    expect(restarted.resets).toEqual([ids.externalId]);
+    const after = await totals(ids);
+    expect(after.connection).toEqual([8500n, 850n]);
+    expect(after.session).toEqual([8500n, 850n]);
+  });
+
+  it("counts the disconnect hook's final counters above the last report, restart included", async () => {
+    const ids = await tunnel();
+    await ingest([report(ids.externalId, 8000, 800, 10), report(ids.externalId, 100, 10, 20)]);
+    await disconnect(
+      t.db,
+      server,
+      disconnectHookSchema.parse({ connection_id: ids.externalId, bytes_received: "300", bytes_sent: "30", reason: "dropped" }),
+      at(35),
+    );
+    const after = await totals(ids);
+    expect(after.connection).toEqual([8200n, 820n]);
+    expect(after.session).toEqual([8200n, 820n]);
+    expect(after.samples.reduce((sum, s) => sum + (s.bytes[0] ?? 0n), 0n)).toBe(8200n);
+    expect(after.samples.at(-1)).toEqual({ at: at(30).getTime(), resolution: 10, bytes: [200n, 20n] });
+  });
+
+  it("adds the tunnels of one session together", async () => {
+    const first = await tunnel();
+    const username = (await t.db.session.findUniqueOrThrow({ where: { id: first.sessionId }, include: { user: true } })).user.username;
+    const second = await connect(
+      t.db,
+      server,
+      connectHookSchema.parse({ username, client_ip: "198.51.100.20", client_port: "31000", connection_id: "second-tunnel" }),
+      at(1),
+    );
+    expect(second.sessionId).toBe(first.sessionId);
+    await ingest([report(first.externalId, 100, 1, 5), report("second-tunnel", 50, 2, 5)]);
+    expect((await totals(first)).session).toEqual([150n, 3n]);
+  });
+
+  it("reports unknown and ended connections back instead of failing the batch", async () => {
+    const live = await tunnel();
+    const ended = await tunnel();
+    await disconnect(t.db, server, disconnectHookSchema.parse({ connection_id: ended.externalId, bytes_received: "70", reason: "dropped" }), at(2));
+    const foreign = await tunnel(other);
+    const result = await ingest([
+      report(live.externalId, 10, 1, 5),
+      report("no-such-worker", 10, 1, 5),
+      report(ended.externalId, 999, 9, 5),
+      report(foreign.externalId, 10, 1, 5),
+    ]);
+    expect(result).toEqual({ applied: 1, stale: 0, resets: [], unknown: ["no-such-worker", foreign.externalId], ended: [ended.externalId] });
+    expect((await totals(ended)).connection).toEqual([70n, 0n]);
+    expect((await totals(foreign)).connection).toEqual([0n, 0n]);
+  });
+
+  it("takes a report dated in the future as read now", async () => {
+    const ids = await tunnel();
+    await ingest([report(ids.externalId, 100, 10, 999_999)]);
+    const next = await ingestCounters(t.db, server.id, [{ ...report(ids.externalId, 200, 20, 0), at: new Date(NOW.getTime() + 1000) }], {
+      now: new Date(NOW.getTime() + 1000),
+      sampleSeconds: 10,
+    });
+    expect(next.applied).toBe(1);
+    expect((await totals(ids)).connection).toEqual([200n, 20n]);
+  });
+
+  it("takes thousands of connections in one report", async () => {
+    const count = 1500;
+    const user = await createVpnUser(t.db, cliActor(), { username: "bulk", password: "long enough password" });
+    const session = await t.db.session.create({ data: { userId: user.id, serverId: server.id, state: "active", clientIp: "198.51.100.30" } });
+    await t.db.connection.createMany({
+      data: Array.from({ length: count }, (_, i) => ({ sessionId: session.id, serverId: server.id, externalId: `bulk-${i}`, clientIp: "198.51.100.30" })),
+    });
+    const reports = Array.from({ length: count }, (_, i) => report(`bulk-${i}`, i + 1, 1, 5));
+    expect((await ingest(reports)).applied).toBe(count);
+    expect(await ingest(reports)).toMatchObject({ applied: 0, stale: count });
+    const stored = await t.db.session.findUniqueOrThrow({ where: { id: session.id } });
+    expect(stored.bytesIn).toBe(BigInt((count * (count + 1)) / 2));
+    expect(await t.db.trafficSample.count({ where: { connection: { sessionId: session.id } } })).toBe(count);
+  });
+});

@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "Connection" ADD COLUMN     "counterIn" BIGINT NOT NULL DEFAULT 0,
+ADD COLUMN     "counterOut" BIGINT NOT NULL DEFAULT 0;
+

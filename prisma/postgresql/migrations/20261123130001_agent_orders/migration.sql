@@ -1,0 +1,28 @@
+-- CreateTable
+CREATE TABLE "AgentOrder" (
+    "id" TEXT NOT NULL,
+    "serverId" TEXT NOT NULL,
+    "connectionId" TEXT NOT NULL,
+    "action" TEXT NOT NULL,
+    "reason" TEXT NOT NULL,
+    "state" TEXT NOT NULL DEFAULT 'pending',
+    "result" TEXT,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "deliveredAt" TIMESTAMP(3),
+    "completedAt" TIMESTAMP(3),
+
+    CONSTRAINT "AgentOrder_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE INDEX "AgentOrder_serverId_state_idx" ON "AgentOrder"("serverId", "state");
+
+-- CreateIndex
+CREATE INDEX "AgentOrder_connectionId_idx" ON "AgentOrder"("connectionId");
+
+-- AddForeignKey
+ALTER TABLE "AgentOrder" ADD CONSTRAINT "AgentOrder_serverId_fkey" FOREIGN KEY ("serverId") REFERENCES "VpnServer"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "AgentOrder" ADD CONSTRAINT "AgentOrder_connectionId_fkey" FOREIGN KEY ("connectionId") REFERENCES "Connection"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
