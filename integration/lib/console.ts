@@ -79,7 +79,7 @@ export async function startConsole(): Promise<RunningConsole> {
   let exited = false;
   child.on("exit", () => (exited = true));
   try {
-    await waitForLog(CONSOLE_LOG, /Session Console listening on/, 60_000);
+    await waitForLog(CONSOLE_LOG, /"msg":"listening"/, 60_000);
   } catch (error) {
     if (!exited) process.kill(-pid, "SIGKILL");
     throw error;
