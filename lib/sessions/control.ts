@@ -138,7 +138,6 @@ async function targetWhere(db: Db | Tx, target: SessionTarget) {
 interface Plan {
   result: SessionActionResult;
   revokeIds: string[];
-  killIds: string[];
 }
 
 /** What the action would do now: read only, usable inside the transaction that carries it out. */
@@ -198,11 +197,10 @@ async function plan(db: Db | Tx, action: SessionAction, target: SessionTarget, r
     };
   });
   const serverList = [...servers.values()].sort((a, b) => a.name.localeCompare(b.name));
-  const killIds = tunnels.filter((t) => t.externalId !== null).map((t) => t.id);
+  const killable = tunnels.filter((t) => t.externalId !== null).length;
   const revokeIds = sessions.filter((s) => s.revoke).map((s) => s.id);
   return {
     revokeIds,
-    killIds,
     result: {
       action,
       dryRun: true,
@@ -215,13 +213,36 @@ async function plan(db: Db | Tx, action: SessionAction, target: SessionTarget, r
         sessions: sessions.length,
         sessionsRevoked: revokeIds.length,
         tunnels: tunnels.length,
-        tunnelsKillQueued: killIds.length,
-        tunnelsWithoutId: tunnels.length - killIds.length,
+        tunnelsKillQueued: killable,
+        tunnelsWithoutId: tunnels.length - killable,
         serversReached: serverList.filter((s) => s.agentLive).map((s) => s.name),
         serversWithoutAgent: serverList.filter((s) => !s.agentLive).map((s) => s.name),
       },
     },
   };
+}
+
+/**
+ * Queues kills for the open tunnels of these sessions that their servers can identify, inside
+ * the caller's transaction (the one that records why). Returns how many kills are queued.
+ */
+export async function queueKillsForSessions(tx: Tx, sessionIds: string[], reason: string, now: Date): Promise<number> {
+  if (sessionIds.length === 0) return 0;
+  const tunnels = await tx.connection.findMany({
+    where: { sessionId: { in: sessionIds }, disconnectedAt: null, externalId: { not: null } },
+    select: { id: true },
+  });
+  let queued = 0;
+  for (const tunnel of tunnels) {
+    try {
+      await queueKill(tx, tunnel.id, reason, now);
+      queued += 1;
+    } catch (error) {
+      // The tunnel ended since it was read: nothing left to kill.
+      if (!(error instanceof AppError && error.code === "conflict")) throw error;
+    }
+  }
+  return queued;
 }
 
 function describeTarget(target: SessionTarget): string {
@@ -273,16 +294,7 @@ async function carryOut(db: Db, actor: Actor, action: SessionAction, target: Ses
       });
       revoked = updated.count;
     }
-    let queued = 0;
-    for (const connectionId of planned.killIds) {
-      try {
-        await queueKill(tx, connectionId, killReason, now);
-        queued += 1;
-      } catch (error) {
-        // The tunnel ended since it was read: nothing left to kill.
-        if (!(error instanceof AppError && error.code === "conflict")) throw error;
-      }
-    }
+    const queued = await queueKillsForSessions(tx, planned.result.sessions.map((s) => s.id), killReason, now);
     const done: SessionActionResult = {
       ...result,
       dryRun: false,
