@@ -2,6 +2,7 @@
 // Disconnect and Invalidate buttons for a session, a user, a group or a selection, each opening
 // its confirmation. Viewers see none (the server refuses them anyway).
 import { useState } from "react";
+import { createPortal } from "react-dom";
 import { Button } from "@/components/ui/button";
 import { useCanChange } from "@/hooks/use-role";
 import type { SessionAction, SessionTarget } from "@/lib/sessions/control";
@@ -36,9 +37,13 @@ export function SessionActions({ target, username, size = "md", noun, disabled, 
       >
         {label("Invalidate")}
       </Button>
-      {open ? (
-        <SessionActionDialog action={open} target={target} username={username} onClose={() => setOpen(null)} onDone={onDone} />
-      ) : null}
+      {/* In the body, so a table cell's alignment and wrapping do not reach the dialog. */}
+      {open
+        ? createPortal(
+            <SessionActionDialog action={open} target={target} username={username} onClose={() => setOpen(null)} onDone={onDone} />,
+            document.body,
+          )
+        : null}
     </>
   );
 }
