@@ -212,16 +212,15 @@ describe(`session authority (${process.env.TEST_DATABASE ?? "sqlite"})`, () => {
   });
 
   it("leaves exactly the allowed number when logins race under replace_oldest, killing every replaced tunnel once", async () => {
-    const username = await newUser({ maxSessions: 2, maxSessionsAction: "replace_oldest" });
+    const username = await newUser({ maxSessions: 1, maxSessionsAction: "replace_oldest" });
     await auth(username, PASSWORD, "198.51.100.7", 40000);
     await up(username, "198.51.100.7", 40000);
-    const results = await Promise.all(
-      [1, 2, 3, 4, 5, 6].map((n) => auth(username, PASSWORD, `198.51.100.${10 + n}`, 40000, at(n))),
-    );
+    // Three at once: the guessing limits (lib/lockout.ts) count a password check while it runs.
+    const results = await Promise.all([1, 2, 3].map((n) => auth(username, PASSWORD, `198.51.100.${10 + n}`, 40000, at(n))));
     expect(results.every((r) => r.allow)).toBe(true);
     const sessions = await t.db.session.findMany({ where: { user: { username } } });
-    expect(sessions.filter((s) => s.state === "pending" || s.state === "active")).toHaveLength(2);
-    expect(sessions.filter((s) => s.state === "revoked")).toHaveLength(5);
+    expect(sessions.filter((s) => s.state === "pending" || s.state === "active")).toHaveLength(1);
+    expect(sessions.filter((s) => s.state === "revoked")).toHaveLength(3);
     const first = sessions.find((s) => s.clientIp === "198.51.100.7");
     expect(first?.state).toBe("revoked");
     expect(await t.db.agentOrder.count({ where: { connection: { sessionId: first?.id } } })).toBe(1);
