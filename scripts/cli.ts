@@ -11,6 +11,16 @@ import { AppError, describeError } from "../lib/errors";
 import { createGroup, listGroups } from "../lib/groups";
 import { migrate } from "../lib/migrate";
 import { listServers, registerServer, rotateServerToken } from "../lib/servers";
+import {
+  disconnectSessions,
+  invalidateSessions,
+  previewDisconnect,
+  previewInvalidate,
+  sessionActionSchema,
+  type SessionActionResult,
+  type SessionTarget,
+} from "../lib/sessions/control";
+import { listSessions, sessionListSchema } from "../lib/sessions/queries";
 import { createVpnUser, listVpnUsers, vpnUserListSchema } from "../lib/vpn-users";
 
 const USAGE = `Usage: npm run cli -- <command> [options]
@@ -37,6 +47,15 @@ Groups and VPN users
   group list
   vpn-user create <username> [--group <name>] [--password-stdin]
   vpn-user list [--search <text>] [--group <name>]
+
+Sessions
+  sessions list [--user <text>] [--state <state>] [--server <name>]
+  sessions disconnect --session <id> | --user <username> | --group <name> [--reason <text>] [--yes]
+                                  kill the sessions' tunnels; clients may reconnect with their tokens
+  sessions invalidate --session <id> | --user <username> | --group <name> [--reason <text>] [--yes]
+                                  revoke the sessions and kill their tunnels; the next reconnect
+                                  needs the password, on every server
+                                  Without --yes both only print what they would do.
 
 The database is DATABASE_URL (default file:./data/console.db); its schema is brought up to date first.
 Passwords are read from standard input with --password-stdin (one line), never from arguments.`;
@@ -70,6 +89,46 @@ function table(rows: Record<string, string>[]): string {
   return [line(headers), ...rows.map((r) => line(headers.map((h) => r[h] ?? "")))].join("\n");
 }
 
+/** Exactly one of --session, --user, --group. */
+function sessionTarget(values: { session?: string; user?: string; group?: string }): SessionTarget {
+  const given = [
+    values.session !== undefined ? ({ kind: "session", id: values.session } as const) : null,
+    values.user !== undefined ? ({ kind: "user", username: values.user } as const) : null,
+    values.group !== undefined ? ({ kind: "group", name: values.group } as const) : null,
+  ].filter((target) => target !== null);
+  if (given.length !== 1) throw new UsageError("give exactly one of --session <id>, --user <username>, --group <name>");
+  return given[0] as SessionTarget;
+}
+
+function printSessionAction(result: SessionActionResult): void {
+  const { summary } = result;
+  const verb = result.action === "invalidate" ? (result.dryRun ? "would invalidate" : "invalidated") : result.dryRun ? "would disconnect" : "disconnected";
+  console.log(
+    table(
+      result.sessions.map((s) => ({
+        session: s.id,
+        user: s.username,
+        state: s.state,
+        revoke: s.revoke ? "yes" : "no",
+        open_tunnels: String(s.openTunnels),
+      })),
+    ),
+  );
+  console.log(
+    `${verb}: ${summary.sessions} session(s); ${summary.sessionsRevoked} revoked; ` +
+      `${summary.tunnelsKillQueued} of ${summary.tunnels} tunnel(s) ${result.dryRun ? "to be " : ""}queued for killing`,
+  );
+  for (const server of result.servers) {
+    console.log(
+      `  ${server.name}: ${server.tunnels} tunnel(s), ${server.agentLive ? "agent live: killed within about 2 seconds" : `no live agent (last seen ${server.agentLastSeenAt ?? "never"}): the kill waits for an agent`}`,
+    );
+  }
+  if (summary.tunnelsWithoutId > 0) console.log(`  ${summary.tunnelsWithoutId} tunnel(s) have no id on their server: no agent can kill them`);
+  if (result.action === "invalidate" && summary.serversWithoutAgent.length > 0) {
+    console.log("  On servers without an agent the revocation applies at the next hook call (reconnect or renegotiation).");
+  }
+}
+
 async function run(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -81,6 +140,12 @@ async function run(argv: string[]): Promise<void> {
       group: { type: "string" },
       search: { type: "string" },
       description: { type: "string" },
+      user: { type: "string" },
+      state: { type: "string" },
+      server: { type: "string" },
+      session: { type: "string" },
+      reason: { type: "string" },
+      yes: { type: "boolean" },
       "password-stdin": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -200,6 +265,42 @@ async function run(argv: string[]): Promise<void> {
         table(result.users.map((u) => ({ username: u.username, group: u.group ?? "", enabled: String(u.enabled) }))),
       );
       if (result.total > result.users.length) console.log(`(${result.users.length} of ${result.total} shown)`);
+      return;
+    }
+    case "sessions list": {
+      const result = await listSessions(
+        db,
+        sessionListSchema.parse({ user: values.user, state: values.state, server: values.server, pageSize: 500 }),
+      );
+      console.log(
+        table(
+          result.sessions.map((s) => ({
+            session: s.id,
+            user: s.username,
+            server: s.server ?? "",
+            state: s.state,
+            reason: s.stateReason ?? "",
+            client_ip: s.clientIp,
+            tunnels: String(s.openConnections),
+            last_seen: s.lastSeenAt,
+          })),
+        ),
+      );
+      if (result.total > result.sessions.length) console.log(`(${result.sessions.length} of ${result.total} shown)`);
+      return;
+    }
+    case "sessions disconnect":
+    case "sessions invalidate": {
+      const target = sessionTarget(values);
+      const { reason } = sessionActionSchema.parse({ reason: values.reason });
+      const invalidate = command === "invalidate";
+      if (!values.yes) {
+        printSessionAction(await (invalidate ? previewInvalidate(db, target, reason) : previewDisconnect(db, target, reason)));
+        console.error(`nothing done: add --yes to ${command} these sessions`);
+        process.exitCode = 4;
+        return;
+      }
+      printSessionAction(await (invalidate ? invalidateSessions(db, actor, target, reason) : disconnectSessions(db, actor, target, reason)));
       return;
     }
     default:

@@ -16,6 +16,7 @@ import { formatBytes } from "@/lib/policy/duration";
 import type { SessionDetailView } from "@/lib/sessions/queries";
 import { SessionConnections } from "./session-connections";
 import { isSessionState, SESSION_STATE_INFO } from "./session-states";
+import { SessionActions } from "./session-actions";
 import { SessionStateBadge } from "./session-state-badge";
 import { SESSIONS_REFRESH_MS } from "./sessions-panel";
 import styles from "./sessions.module.css";
@@ -110,7 +111,12 @@ export function SessionDetail({ id }: { id: string }) {
       <PageHeader
         title={data ? `Session of ${data.username}` : "Session"}
         description={<span className="mono">{id}</span>}
-        actions={back}
+        actions={
+          <>
+            {data ? <SessionActions target={{ kind: "session", id }} username={data.username} /> : null}
+            {back}
+          </>
+        }
       />
       {session.isError && session.error instanceof ApiError && session.error.status === 404 ? (
         <EmptyState title="There is no such session">

@@ -3,12 +3,13 @@
 // the URL, one server-side page at a time, refreshed every few seconds without flashing rows.
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { useEffect } from "react";
+import { useEffect, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Pagination } from "@/components/ui/pagination";
 import { Tabs, type TabItem } from "@/components/ui/tabs";
+import { useCanChange } from "@/hooks/use-role";
 import { useUrlState } from "@/hooks/use-url-state";
 import { errorMessage } from "@/lib/client/api";
 import { formatCount } from "@/lib/client/format";
@@ -16,9 +17,10 @@ import { sessionQueries, type SessionCounts } from "@/lib/client/query-keys";
 import { SESSION_STATES, type SessionState } from "@/lib/sessions/states";
 import { hasSessionFilters, parseSessionFilters } from "./session-filters";
 import { SESSION_STATE_INFO } from "./session-states";
+import { SessionActions } from "./session-actions";
 import { SessionStatesGuide } from "./session-states-guide";
 import { SessionsFilters } from "./sessions-filters";
-import { SessionsTable } from "./sessions-table";
+import { SessionsTable, type SessionSelection } from "./sessions-table";
 
 /** Sessions change with every login, connect and disconnect: keep the list close to live. */
 export const SESSIONS_REFRESH_MS = 5_000;
@@ -53,6 +55,29 @@ export function SessionsPanel() {
     if (filters.page > last) update({ page: last === 1 ? null : last });
   }, [total, filters.page, filters.pageSize, sessions.isPlaceholderData, update]);
 
+  const canChange = useCanChange();
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const selection: SessionSelection = {
+    selected,
+    onToggle: (id, checked) =>
+      setSelected((current) => {
+        const next = new Set(current);
+        if (checked) next.add(id);
+        else next.delete(id);
+        return next;
+      }),
+    onToggleAll: (checked) =>
+      setSelected((current) => {
+        const next = new Set(current);
+        for (const row of data?.sessions ?? []) {
+          if (checked) next.add(row.id);
+          else next.delete(row.id);
+        }
+        return next;
+      }),
+  };
+  const clearSelection = () => setSelected(new Set());
+
   const clearFilters = () => update({ user: null, server: null, page: null });
   // The guide to session states is for a console that has none yet, not for a narrow filter.
   const anySessions = data ? hasSessionFilters(filters) || SESSION_STATES.some((state) => data.counts[state] > 0) : true;
@@ -81,7 +106,28 @@ export function SessionsPanel() {
     </EmptyState>
   ) : (
     <>
-      <SessionsTable sessions={rows} loading={sessions.isPending} busy={sessions.isPlaceholderData} />
+      {canChange && selected.size > 0 ? (
+        <div className="toolbar" role="group" aria-label="Selected sessions">
+          <span>{formatCount(selected.size)} selected</span>
+          <span>
+            <SessionActions target={{ kind: "selection", sessionIds: [...selected] }} noun="selected" onDone={clearSelection} />
+            <Button variant="ghost" onClick={clearSelection}>
+              Clear selection
+            </Button>
+          </span>
+        </div>
+      ) : null}
+      <SessionsTable
+        sessions={rows}
+        loading={sessions.isPending}
+        busy={sessions.isPlaceholderData}
+        selection={canChange ? selection : undefined}
+        rowActions={
+          canChange
+            ? (row) => <SessionActions size="sm" target={{ kind: "session", id: row.id }} username={row.username} />
+            : undefined
+        }
+      />
       {data ? (
         <Pagination
           page={filters.page}

@@ -3,6 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
+import { SessionActions } from "@/components/sessions/session-actions";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -77,6 +78,7 @@ export function GroupsPanel() {
                     <Button size="sm" variant="ghost" className="btn-link-danger" onClick={() => setDialog({ kind: "delete", group })}>
                       Delete
                     </Button>
+                    <SessionActions size="sm" target={{ kind: "group", name: group.name }} />
                   </td>
                 ) : null}
               </tr>

@@ -1,6 +1,7 @@
 "use client";
 // One page of VPN users with sortable columns and, for admins, per-row actions.
 import { Badge } from "@/components/ui/badge";
+import { SessionActions } from "@/components/sessions/session-actions";
 import { Button } from "@/components/ui/button";
 import { SortHeader, Table, TableMessage, type SortDir } from "@/components/ui/table";
 import { formatDateTime } from "@/lib/client/format";
@@ -65,6 +66,7 @@ export function UsersTable({ users, sort, dir, onSort, canChange, busy, loading,
                 <Button size="sm" variant="ghost" className="btn-link-danger" onClick={() => onAction("delete", user)}>
                   Delete
                 </Button>
+                <SessionActions size="sm" target={{ kind: "user", username: user.username }} />
               </td>
             ) : null}
           </tr>

@@ -32,6 +32,9 @@ const ROLE_RULES: Record<string, Partial<Record<Method, Role>>> = {
   "audit/[id]/revert": { POST: "admin" },
   groups: { GET: "viewer", POST: "admin" },
   "groups/[name]": { GET: "viewer", PATCH: "admin", DELETE: "admin" },
+  // The session actions are admin-only even as a preview (dryRun): viewers get no actions.
+  "groups/[name]/disconnect": { POST: "admin" },
+  "groups/[name]/invalidate": { POST: "admin" },
   lockouts: { GET: "viewer" },
   "lockouts/[id]": { DELETE: "admin" },
   me: { GET: "viewer" },
@@ -50,11 +53,17 @@ const ROLE_RULES: Record<string, Partial<Record<Method, Role>>> = {
   "servers/[name]/rotate-token": { POST: "admin" },
   sessions: { GET: "viewer" },
   "sessions/[id]": { GET: "viewer" },
+  "sessions/[id]/disconnect": { POST: "admin" },
+  "sessions/[id]/invalidate": { POST: "admin" },
+  "sessions/disconnect": { POST: "admin" },
+  "sessions/invalidate": { POST: "admin" },
   tokens: { GET: "viewer", POST: "admin" },
   "tokens/[name]": { DELETE: "admin" },
   "vpn-users": { GET: "viewer", POST: "admin" },
   "vpn-users/[username]": { GET: "viewer", PATCH: "admin", DELETE: "admin" },
+  "vpn-users/[username]/disconnect": { POST: "admin" },
   "vpn-users/[username]/effective-policy": { GET: "viewer" },
+  "vpn-users/[username]/invalidate": { POST: "admin" },
 };
 
 const API_DIR = path.resolve(import.meta.dirname, "../../app/api");

@@ -206,6 +206,24 @@ describe(`session authority (${process.env.TEST_DATABASE ?? "sqlite"})`, () => {
     const old = await auth(username, first, "198.51.100.7", 40002, at(6));
     expect(old.allow).toBe(false);
     expect(old.reason).toContain("session was invalidated (replaced by a newer login");
+    // The old tunnel is queued for its server's agent to kill, in the same transaction.
+    const orders = await t.db.agentOrder.findMany({ where: { connection: { externalId: "198.51.100.7:40000", session: { user: { username } } } } });
+    expect(orders).toMatchObject([{ action: "kill", state: "pending", reason: "session replaced by a newer login (max concurrent sessions)" }]);
+  });
+
+  it("leaves exactly the allowed number when logins race under replace_oldest, killing every replaced tunnel once", async () => {
+    const username = await newUser({ maxSessions: 1, maxSessionsAction: "replace_oldest" });
+    await auth(username, PASSWORD, "198.51.100.7", 40000);
+    await up(username, "198.51.100.7", 40000);
+    // Three at once: the guessing limits (lib/lockout.ts) count a password check while it runs.
+    const results = await Promise.all([1, 2, 3].map((n) => auth(username, PASSWORD, `198.51.100.${10 + n}`, 40000, at(n))));
+    expect(results.every((r) => r.allow)).toBe(true);
+    const sessions = await t.db.session.findMany({ where: { user: { username } } });
+    expect(sessions.filter((s) => s.state === "pending" || s.state === "active")).toHaveLength(1);
+    expect(sessions.filter((s) => s.state === "revoked")).toHaveLength(3);
+    const first = sessions.find((s) => s.clientIp === "198.51.100.7");
+    expect(first?.state).toBe("revoked");
+    expect(await t.db.agentOrder.count({ where: { connection: { sessionId: first?.id } } })).toBe(1);
   });
 
   it("leaves exactly the allowed number of sessions when logins race", async () => {

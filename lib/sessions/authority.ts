@@ -12,6 +12,7 @@ import type { PolicyValues } from "../policy/fields";
 import { formatDuration } from "../policy/duration";
 import type { ServerView } from "../servers";
 import { addFinalSample, finalCounters } from "../traffic/ingest";
+import { queueKillsForSessions } from "./control";
 import { LIVE_STATES, PENDING_TIMEOUT_SECONDS, type SessionState } from "./states";
 
 export type Decision = { allow: true; sessionId: string; reason: string } | { allow: false; reason: string };
@@ -185,6 +186,8 @@ async function admitNewSession(tx: Tx, userId: string, policy: PolicyValues, now
     where: { id: { in: replaced } },
     data: { state: "revoked", stateReason: "replaced by a newer login (max concurrent sessions)", endedAt: now },
   });
+  // Queued with the revocation, so the old tunnels are cut wherever an agent runs.
+  await queueKillsForSessions(tx, replaced, "session replaced by a newer login (max concurrent sessions)", now);
   return null;
 }
 
