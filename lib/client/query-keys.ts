@@ -5,6 +5,8 @@ import type { ApiTokenView } from "@/lib/api-tokens";
 import type { AuditEventView } from "@/lib/audit";
 import type { GroupView } from "@/lib/groups";
 import type { LockoutView } from "@/lib/lockout";
+import type { CurrentUsersView } from "@/lib/live/current-users";
+import type { CurrentUsersSort } from "@/lib/live/current-users-sorts";
 import type { PolicyMatrixRow, ScopePolicyView } from "@/lib/policies";
 import type { PolicyScopeRef } from "@/lib/policy/export";
 import type { ServerView } from "@/lib/servers";
@@ -161,5 +163,24 @@ export const sessionQueries = {
     queryOptions({
       queryKey: [...sessionQueries.all, "detail", id] as const,
       queryFn: () => apiFetch<{ session: SessionDetailView }>(`/api/sessions/${encodeURIComponent(id)}`),
+    }),
+};
+
+export interface CurrentUsersFilters {
+  q?: string;
+  server?: string;
+  group?: string;
+  sort: CurrentUsersSort;
+  order: "asc" | "desc";
+  page: number;
+  pageSize: number;
+}
+
+export const currentUsersQueries = {
+  all: ["current-users"] as const,
+  list: (filters: CurrentUsersFilters) =>
+    queryOptions({
+      queryKey: [...currentUsersQueries.all, "list", filters] as const,
+      queryFn: () => apiFetch<CurrentUsersView>(`/api/current-users${toQueryString(filters)}`),
     }),
 };

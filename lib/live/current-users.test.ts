@@ -3,10 +3,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cliActor } from "../actor";
 import { createGroup } from "../groups";
-import { handleHook } from "../hooks/handler";
 import { updateScopePolicy } from "../policies";
 import { registerServer } from "../servers";
 import { createTestDb, type TestDb } from "../testing/test-db";
+import { callHook, openTunnel } from "../testing/tunnels";
 import { ingestCounters } from "../traffic/ingest";
 import { createVpnUser } from "../vpn-users";
 import { currentUsersQuerySchema, listCurrentUsers } from "./current-users";
@@ -16,23 +16,13 @@ const tokens: Record<string, string> = {};
 const serverIds: Record<string, string> = {};
 let t0: number;
 
-async function hook(server: string, action: string, fields: Record<string, string>) {
-  const answer = await handleHook(t.db, {
-    method: "POST",
-    path: `/api/hooks/v1/${action}`,
-    authorization: `Bearer ${tokens[server]}`,
-    contentType: "application/x-www-form-urlencoded",
-    accept: "text/plain",
-    body: new URLSearchParams(fields).toString(),
-  });
+const hook = async (server: string, action: string, fields: Record<string, string>) => {
+  const answer = await callHook(t.db, tokens[server] as string, action, fields);
   expect(answer.status, answer.body).toBe(200);
-}
+};
 
-async function tunnel(server: string, username: string, clientIp: string, port: string, vpnIp: string) {
-  const endpoint = { username, client_ip: clientIp, client_port: port };
-  await hook(server, "auth", { ...endpoint, password: `${username}-password` });
-  await hook(server, "connect", { ...endpoint, vpn_ip: vpnIp, connection_id: `${clientIp}:${port}` });
-}
+const tunnel = (server: string, username: string, clientIp: string, clientPort: string, vpnIp: string) =>
+  openTunnel(t.db, tokens[server] as string, { username, password: `${username}-password`, clientIp, clientPort, vpnIp });
 
 /** Cumulative counters of one tunnel, `seconds` after t0. */
 const report = (server: string, connectionId: string, seconds: number, bytesIn: number, bytesOut: number) =>

@@ -7,13 +7,12 @@ import { containsText, type Db } from "../db";
 import { DEFAULT_SCOPE_KEY, groupScopeKey, overridesFromRow, userScopeKey } from "../policies";
 import { resolvePolicy } from "../policy/resolve";
 import { trafficRetention } from "../traffic/retention";
+import { CURRENT_USERS_SORTS } from "./current-users-sorts";
 import { pageSchema, pageSizeSchema } from "../validation/common";
 
 /** The current rate is the traffic of this many recent seconds. */
 export const RATE_WINDOW_SECONDS = 30;
 
-export const CURRENT_USERS_SORTS = ["user", "server", "connectedAt", "bytesIn", "bytesOut"] as const;
-export type CurrentUsersSort = (typeof CURRENT_USERS_SORTS)[number];
 
 export const currentUsersQuerySchema = z.object({
   q: z.string().trim().max(64, "q must be at most 64 characters").optional(),

@@ -1,0 +1,61 @@
+// Current Users as an admin watches it: a tunnel brought up through the hook API appears, its
+// counters move on screen as the server reports traffic, and the inactivity meter judges it
+// against the group's threshold.
+import type { APIRequestContext } from "@playwright/test";
+import { expect, test, uniqueName } from "./fixtures";
+
+async function hook(api: APIRequestContext, serverToken: string, action: string, data: Record<string, unknown>) {
+  const response = await api.post(`/api/hooks/v1/${action}`, {
+    headers: { Authorization: `Bearer ${serverToken}`, Accept: "application/json" },
+    data,
+  });
+  expect(response.status(), await response.text()).toBe(200);
+}
+
+test("a live tunnel appears, its counters move, and the inactivity meter judges it", async ({ page, api }) => {
+  const server = uniqueName("edge");
+  const group = uniqueName("staff");
+  const user = uniqueName("carol");
+  const registered = await api.post("/api/servers", { data: { name: server, kind: "openvpn" } });
+  expect(registered.status()).toBe(201);
+  const serverToken = ((await registered.json()) as { token: string }).token;
+  expect((await api.post("/api/groups", { data: { name: group } })).status()).toBe(201);
+  expect((await api.post("/api/vpn-users", { data: { username: user, password: "carol-password", group } })).status()).toBe(201);
+  const policy = await api.put(`/api/policies/groups/${group}`, { data: { inactivityWindow: 300, inactivityBytes: 50_000 } });
+  expect(policy.status(), await policy.text()).toBe(200);
+
+  const endpoint = { username: user, client_ip: "203.0.113.50", client_port: 41000 };
+  await hook(api, serverToken, "auth", { ...endpoint, password: "carol-password" });
+  await hook(api, serverToken, "connect", { ...endpoint, vpn_ip: "10.8.0.50", connection_id: "203.0.113.50:41000" });
+  await hook(api, serverToken, "traffic", {
+    connections: [{ connection_id: "203.0.113.50:41000", bytes_received: 1_000, bytes_sent: 2_000 }],
+  });
+
+  await page.goto(`/current-users?server=${server}`);
+  const row = page.getByRole("row").filter({ hasText: user });
+  await expect(row).toContainText(group);
+  await expect(row).toContainText("203.0.113.50");
+  await expect(row).toContainText("10.8.0.50");
+  await expect(row.getByRole("cell").nth(5)).toHaveText("1000 B");
+  // 3 KB moved of a 50 KB threshold: the meter shows it, and that the window is not complete yet.
+  const meter = row.getByRole("meter", { name: "Traffic in the inactivity window" });
+  await expect(meter).toHaveAttribute("aria-valuetext", /up for less than one window/);
+
+  // The server reports more traffic; the page refreshes on its own.
+  await hook(api, serverToken, "traffic", {
+    connections: [{ connection_id: "203.0.113.50:41000", bytes_received: 5_000_000, bytes_sent: 9_000_000, at: Date.now() / 1000 + 1 }],
+  });
+  await expect(row.getByRole("cell").nth(5)).toHaveText("4.77 MiB", { timeout: 10_000 });
+  await expect(page.getByRole("definition").filter({ hasText: /^1$/ }).first()).toBeVisible();
+  await expect(page.getByRole("table", { name: "Connections by server" })).toContainText(server);
+
+  // The tunnel ends: it leaves the live list.
+  await hook(api, serverToken, "disconnect", {
+    connection_id: "203.0.113.50:41000",
+    bytes_received: 5_000_000,
+    bytes_sent: 9_000_000,
+    duration: 30,
+    reason: "dropped",
+  });
+  await expect(page.getByText("No connections match these filters")).toBeVisible({ timeout: 10_000 });
+});
