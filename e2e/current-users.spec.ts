@@ -49,6 +49,13 @@ test("a live tunnel appears, its counters move, and the inactivity meter judges 
   await expect(page.getByRole("definition").filter({ hasText: /^1$/ }).first()).toBeVisible();
   await expect(page.getByRole("table", { name: "Connections by server" })).toContainText(server);
 
+  // The session page charts the recorded samples, with the threshold line of the group's policy.
+  await row.getByRole("link", { name: user }).click();
+  const rateChart = page.getByRole("figure", { name: /^Traffic rate, 1h/ });
+  await expect(rateChart.locator(".recharts-area-area").first()).toBeVisible();
+  await expect(page.getByRole("figure", { name: /against the threshold of 48\.83 KiB/ })).toContainText("threshold 48.83 KiB");
+  await page.goBack();
+
   // The tunnel ends: it leaves the live list.
   await hook(api, serverToken, "disconnect", {
     connection_id: "203.0.113.50:41000",

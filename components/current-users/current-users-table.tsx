@@ -49,7 +49,10 @@ export function CurrentUsersTable({ rows, at, sort, order, onSort, loading }: Cu
               <Link href={`/sessions/${encodeURIComponent(row.sessionId)}`} className="cell-strong" title="Session details">
                 {row.username}
               </Link>
-              <span className="cell-sub">{row.group ?? "no group"}</span>
+              <span className="cell-sub">
+                {row.group ? <Link href={`/groups/${encodeURIComponent(row.group)}`}>{row.group}</Link> : "no group"} ·{" "}
+                <Link href={`/users/${encodeURIComponent(row.username)}`}>traffic</Link>
+              </span>
             </td>
             <td>{row.server}</td>
             <td className="mono">{row.clientIp}</td>

@@ -7,6 +7,8 @@ import type { GroupView } from "@/lib/groups";
 import type { LockoutView } from "@/lib/lockout";
 import type { CurrentUsersView } from "@/lib/live/current-users";
 import type { CurrentUsersSort } from "@/lib/live/current-users-sorts";
+import type { TrafficHistory } from "@/lib/live/traffic-history";
+import type { TrafficRange } from "@/lib/live/traffic-ranges";
 import type { PolicyMatrixRow, ScopePolicyView } from "@/lib/policies";
 import type { PolicyScopeRef } from "@/lib/policy/export";
 import type { ServerView } from "@/lib/servers";
@@ -182,5 +184,22 @@ export const currentUsersQueries = {
     queryOptions({
       queryKey: [...currentUsersQueries.all, "list", filters] as const,
       queryFn: () => apiFetch<CurrentUsersView>(`/api/current-users${toQueryString(filters)}`),
+    }),
+};
+
+export type TrafficTarget = { session: string } | { user: string } | { group: string };
+
+function trafficPath(target: TrafficTarget): string {
+  if ("session" in target) return `/api/sessions/${encodeURIComponent(target.session)}/traffic`;
+  if ("user" in target) return `/api/vpn-users/${encodeURIComponent(target.user)}/traffic`;
+  return `/api/groups/${encodeURIComponent(target.group)}/traffic`;
+}
+
+export const trafficQueries = {
+  all: ["traffic"] as const,
+  history: (target: TrafficTarget, range: TrafficRange) =>
+    queryOptions({
+      queryKey: [...trafficQueries.all, target, range] as const,
+      queryFn: () => apiFetch<TrafficHistory>(`${trafficPath(target)}?range=${range}`),
     }),
 };

@@ -5,14 +5,10 @@ import { z } from "zod";
 import type { Db } from "../db";
 import { notFound } from "../errors";
 import { effectivePolicyFor } from "../policies";
-
-export const TRAFFIC_RANGES = { "1h": 3600, "24h": 86_400, "7d": 604_800 } as const;
-export type TrafficRange = keyof typeof TRAFFIC_RANGES;
+import { TRAFFIC_RANGE_KEYS, TRAFFIC_RANGES, type TrafficRange } from "./traffic-ranges";
 
 export const trafficHistoryQuerySchema = z.object({
-  range: z.enum(Object.keys(TRAFFIC_RANGES) as [TrafficRange, ...TrafficRange[]], {
-    error: `range must be one of ${Object.keys(TRAFFIC_RANGES).join(", ")}`,
-  }).default("1h"),
+  range: z.enum(TRAFFIC_RANGE_KEYS, { error: `range must be one of ${TRAFFIC_RANGE_KEYS.join(", ")}` }).default("1h"),
 });
 
 /** Points per chart: enough to see shape, few enough to send every 2 s. */
