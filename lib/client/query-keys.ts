@@ -8,6 +8,7 @@ import type { LockoutView } from "@/lib/lockout";
 import type { CurrentUsersView } from "@/lib/live/current-users";
 import type { CurrentUsersSort } from "@/lib/live/current-users-sorts";
 import type { TrafficHistory } from "@/lib/live/traffic-history";
+import type { TuningView } from "@/lib/live/tuning";
 import type { TrafficRange } from "@/lib/live/traffic-ranges";
 import type { PolicyMatrixRow, ScopePolicyView } from "@/lib/policies";
 import type { PolicyScopeRef } from "@/lib/policy/export";
@@ -201,5 +202,21 @@ export const trafficQueries = {
     queryOptions({
       queryKey: [...trafficQueries.all, target, range] as const,
       queryFn: () => apiFetch<TrafficHistory>(`${trafficPath(target)}?range=${range}`),
+    }),
+};
+
+export interface TuningFilters {
+  scope: string;
+  window?: number;
+  threshold?: number;
+  period: "24h" | "7d";
+}
+
+export const tuningQueries = {
+  all: ["tuning"] as const,
+  view: (filters: TuningFilters) =>
+    queryOptions({
+      queryKey: [...tuningQueries.all, filters] as const,
+      queryFn: () => apiFetch<TuningView>(`/api/policies/tuning${toQueryString(filters)}`),
     }),
 };

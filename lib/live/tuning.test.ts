@@ -19,6 +19,8 @@ describe("window totals", () => {
     ];
     expect(windowTotals(0, 150_000, samples, 60)).toEqual([150, 7]);
     expect(windowTotals(0, 59_000, samples, 60)).toEqual([]);
+    // A bucket that started before the tunnel came up holds bytes moved after it did.
+    expect(windowTotals(4_000, 70_000, [{ at: 0, bytes: 120 }, { at: 10_000, bytes: 5 }], 60)).toEqual([125]);
   });
 });
 

@@ -99,7 +99,9 @@ export function windowTotals(
   if (count < 1) return [];
   const totals = new Array<number>(count).fill(0);
   for (const sample of samples) {
-    const index = Math.floor((sample.at - connectedAt) / (window * 1000));
+    // A sample is dated by the start of its bucket, which can lie before the tunnel came up;
+    // its bytes moved after that, so they belong to the first window.
+    const index = Math.floor((Math.max(sample.at, connectedAt) - connectedAt) / (window * 1000));
     if (index >= 0 && index < count) totals[index] = (totals[index] ?? 0) + sample.bytes;
   }
   return totals;

@@ -16,7 +16,8 @@ export default async function GroupPage({ params }: { params: Promise<{ name: st
         description={
           <>
             Traffic of every member&apos;s tunnels. <Link href={`/users?group=${q}`}>Members</Link> ·{" "}
-            <Link href={`/current-users?group=${q}`}>Connected now</Link> · <Link href={`/policies/groups/${q}`}>Policy</Link>
+            <Link href={`/current-users?group=${q}`}>Connected now</Link> · <Link href={`/policies/groups/${q}`}>Policy</Link> ·{" "}
+            <Link href={`/policies/tuning?scope=group:${q}`}>Tune inactivity threshold</Link>
           </>
         }
       />

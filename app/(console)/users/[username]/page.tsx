@@ -16,7 +16,8 @@ export default async function VpnUserPage({ params }: { params: Promise<{ userna
         description={
           <>
             Traffic of all this user&apos;s tunnels. <Link href={`/sessions?user=${q}`}>Sessions</Link> ·{" "}
-            <Link href={`/current-users?q=${q}`}>Connected now</Link> · <Link href={`/policies/users/${q}`}>Policy</Link>
+            <Link href={`/current-users?q=${q}`}>Connected now</Link> · <Link href={`/policies/users/${q}`}>Policy</Link> ·{" "}
+            <Link href={`/policies/tuning?scope=user:${q}`}>Tune inactivity threshold</Link>
           </>
         }
       />
