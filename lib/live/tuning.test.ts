@@ -7,22 +7,7 @@ import { createTestDb, type TestDb } from "../testing/test-db";
 import { openTunnel } from "../testing/tunnels";
 import { ingestCounters } from "../traffic/ingest";
 import { createVpnUser } from "../vpn-users";
-import { suggestThreshold, tuneInactivity, tuningQuerySchema, windowTotals } from "./tuning";
-
-describe("window totals", () => {
-  it("cuts a tunnel's samples into whole windows from when it came up, dropping the unfinished one", () => {
-    const samples = [
-      { at: 5_000, bytes: 100 },
-      { at: 59_000, bytes: 50 },
-      { at: 61_000, bytes: 7 },
-      { at: 130_000, bytes: 1_000 },
-    ];
-    expect(windowTotals(0, 150_000, samples, 60)).toEqual([150, 7]);
-    expect(windowTotals(0, 59_000, samples, 60)).toEqual([]);
-    // A bucket that started before the tunnel came up holds bytes moved after it did.
-    expect(windowTotals(4_000, 70_000, [{ at: 0, bytes: 120 }, { at: 10_000, bytes: 5 }], 60)).toEqual([125]);
-  });
-});
+import { suggestThreshold, tuneInactivity, tuningQuerySchema } from "./tuning";
 
 describe("threshold suggestion", () => {
   it("finds the idle cluster below a wide gap and suggests twice its top, saying why", () => {

@@ -10,6 +10,7 @@ import { DEFAULT_SCOPE_KEY, effectivePolicyFor, groupScopeKey, overridesFromRow 
 import type { PolicyScopeRef } from "../policy/export";
 import { BUILTIN_POLICY } from "../policy/fields";
 import { formatBytes, formatDuration } from "../policy/duration";
+import { percentile, recordedWindows, splitIdleActive } from "../traffic/windows";
 
 export const TUNING_PERIODS = { "24h": 86_400, "7d": 604_800 } as const;
 export type TuningPeriod = keyof typeof TUNING_PERIODS;
@@ -88,27 +89,6 @@ async function scopeMembers(db: Db, ref: PolicyScopeRef) {
   };
 }
 
-/** Bytes per whole window of each tunnel, from its samples; windows start when the tunnel came up. */
-export function windowTotals(
-  connectedAt: number,
-  endedAt: number,
-  samples: readonly { at: number; bytes: number }[],
-  window: number,
-): number[] {
-  const count = Math.floor((endedAt - connectedAt) / (window * 1000));
-  if (count < 1) return [];
-  const totals = new Array<number>(count).fill(0);
-  for (const sample of samples) {
-    // A sample is dated by the start of its bucket, which can lie before the tunnel came up;
-    // its bytes moved after that, so they belong to the first window.
-    const index = Math.floor((Math.max(sample.at, connectedAt) - connectedAt) / (window * 1000));
-    if (index >= 0 && index < count) totals[index] = (totals[index] ?? 0) + sample.bytes;
-  }
-  return totals;
-}
-
-const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
-
 /** Log-scale bins from 0 bytes up: 0, 1–9, 10–99, ... so keepalive noise and bulk traffic both show. */
 function histogram(sorted: readonly number[]): HistogramBin[] {
   if (sorted.length === 0) return [];
@@ -122,30 +102,19 @@ function histogram(sorted: readonly number[]): HistogramBin[] {
 }
 
 /**
- * A threshold just above the idle cluster: the widest jump (by ratio) between neighbouring window
- * totals in the lower 90 % separates keepalive-only windows from working ones; B is twice the
- * idle cluster's top, so a little more background noise does not cut idle-but-wanted tunnels'
- * neighbours, yet any real use stays far above it.
+ * A threshold just above the idle cluster (lib/traffic/windows.ts splits idle from working
+ * windows at the widest jump): twice the idle cluster's top, so a little more background noise
+ * does not cut idle-but-wanted tunnels, yet any real use stays far above it.
  */
 export function suggestThreshold(sorted: readonly number[], window: number): TuningView["suggestion"] {
   if (sorted.length < 10) return null;
-  const limit = Math.max(1, Math.floor(sorted.length * 0.9));
-  let gapAt = -1;
-  let gapRatio = 1;
-  for (let i = 0; i + 1 < limit; i++) {
-    const low = Math.max(1, sorted[i] ?? 0);
-    const high = sorted[i + 1] ?? 0;
-    if (high / low > gapRatio) {
-      gapRatio = high / low;
-      gapAt = i;
-    }
-  }
   const span = formatDuration(window);
-  if (gapAt >= 0 && gapRatio >= 8) {
-    const idleTop = Math.max(1, sorted[gapAt] ?? 1);
-    const activeBottom = sorted[gapAt + 1] ?? idleTop;
+  const split = splitIdleActive(sorted);
+  if (split) {
+    const idleTop = Math.max(1, split.idle.at(-1) ?? 1);
+    const activeBottom = split.active[0] ?? idleTop;
     const threshold = idleTop * 2;
-    const idleShare = Math.round(((gapAt + 1) / sorted.length) * 100);
+    const idleShare = Math.round((split.idle.length / sorted.length) * 100);
     return {
       threshold,
       explanation:
@@ -169,26 +138,7 @@ export async function tuneInactivity(db: Db, query: TuningQuery, now = new Date(
   const window = query.window ?? (members.window > 0 ? members.window : 300);
   const since = new Date(now.getTime() - TUNING_PERIODS[query.period] * 1000);
 
-  const connections = await db.connection.findMany({
-    where: {
-      session: { userId: { in: members.userIds } },
-      OR: [{ disconnectedAt: null }, { disconnectedAt: { gte: since } }],
-    },
-    select: {
-      id: true,
-      connectedAt: true,
-      disconnectedAt: true,
-      session: { select: { user: { select: { username: true } } } },
-      samples: { where: { at: { gte: since } }, select: { at: true, bytesIn: true, bytesOut: true } },
-    },
-  });
-
-  const perTunnel = connections.map((connection) => {
-    const start = Math.max(connection.connectedAt.getTime(), since.getTime());
-    const end = (connection.disconnectedAt ?? now).getTime();
-    const samples = connection.samples.map((s) => ({ at: s.at.getTime(), bytes: Number(s.bytesIn) + Number(s.bytesOut) }));
-    return { username: connection.session.user.username, totals: windowTotals(start, end, samples, window) };
-  });
+  const perTunnel = await recordedWindows(db, members.userIds, window, since, now);
   const judged = perTunnel.filter((t) => t.totals.length > 0);
   const sorted = judged.flatMap((t) => t.totals).sort((a, b) => a - b);
   const suggestion = suggestThreshold(sorted, window);
