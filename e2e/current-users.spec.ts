@@ -1,35 +1,25 @@
 // Current Users as an admin watches it: a tunnel brought up through the hook API appears, its
 // counters move on screen as the server reports traffic, and the inactivity meter judges it
 // against the group's threshold.
-import type { APIRequestContext } from "@playwright/test";
 import { expect, test, uniqueName } from "./fixtures";
-
-async function hook(api: APIRequestContext, serverToken: string, action: string, data: Record<string, unknown>) {
-  const response = await api.post(`/api/hooks/v1/${action}`, {
-    headers: { Authorization: `Bearer ${serverToken}`, Accept: "application/json" },
-    data,
-  });
-  expect(response.status(), await response.text()).toBe(200);
-}
+import { callHook, registerHookServer, reportTraffic } from "./hooks";
 
 test("a live tunnel appears, its counters move, and the inactivity meter judges it", async ({ page, api }) => {
-  const server = uniqueName("edge");
+  const hookServer = await registerHookServer(api);
+  const server = hookServer.name;
   const group = uniqueName("staff");
   const user = uniqueName("carol");
-  const registered = await api.post("/api/servers", { data: { name: server, kind: "openvpn" } });
-  expect(registered.status()).toBe(201);
-  const serverToken = ((await registered.json()) as { token: string }).token;
+  const hook = async (action: string, fields: Record<string, string>) =>
+    expect((await callHook(api, hookServer, action, fields)).status).toBe(200);
   expect((await api.post("/api/groups", { data: { name: group } })).status()).toBe(201);
   expect((await api.post("/api/vpn-users", { data: { username: user, password: "carol-password", group } })).status()).toBe(201);
   const policy = await api.put(`/api/policies/groups/${group}`, { data: { inactivityWindow: 300, inactivityBytes: 50_000 } });
   expect(policy.status(), await policy.text()).toBe(200);
 
-  const endpoint = { username: user, client_ip: "203.0.113.50", client_port: 41000 };
-  await hook(api, serverToken, "auth", { ...endpoint, password: "carol-password" });
-  await hook(api, serverToken, "connect", { ...endpoint, vpn_ip: "10.8.0.50", connection_id: "203.0.113.50:41000" });
-  await hook(api, serverToken, "traffic", {
-    connections: [{ connection_id: "203.0.113.50:41000", bytes_received: 1_000, bytes_sent: 2_000 }],
-  });
+  const endpoint = { username: user, client_ip: "203.0.113.50", client_port: "41000" };
+  await hook("auth", { ...endpoint, password: "carol-password" });
+  await hook("connect", { ...endpoint, vpn_ip: "10.8.0.50", connection_id: "203.0.113.50:41000" });
+  expect((await reportTraffic(api, hookServer, [{ connection_id: "203.0.113.50:41000", bytes_received: 1_000, bytes_sent: 2_000 }])).status).toBe(200);
 
   await page.goto(`/current-users?server=${server}`);
   const row = page.getByRole("row").filter({ hasText: user });
@@ -42,9 +32,8 @@ test("a live tunnel appears, its counters move, and the inactivity meter judges 
   await expect(meter).toHaveAttribute("aria-valuetext", /up for less than one window/);
 
   // The server reports more traffic; the page refreshes on its own.
-  await hook(api, serverToken, "traffic", {
-    connections: [{ connection_id: "203.0.113.50:41000", bytes_received: 5_000_000, bytes_sent: 9_000_000, at: Date.now() / 1000 + 1 }],
-  });
+  const more = { connection_id: "203.0.113.50:41000", bytes_received: 5_000_000, bytes_sent: 9_000_000, at: Date.now() / 1000 + 1 };
+  expect((await reportTraffic(api, hookServer, [more])).status).toBe(200);
   await expect(row.getByRole("cell").nth(5)).toHaveText("4.77 MiB", { timeout: 10_000 });
   await expect(page.getByRole("definition").filter({ hasText: /^1$/ }).first()).toBeVisible();
   await expect(page.getByRole("table", { name: "Connections by server" })).toContainText(server);
@@ -57,11 +46,11 @@ test("a live tunnel appears, its counters move, and the inactivity meter judges 
   await page.goBack();
 
   // The tunnel ends: it leaves the live list.
-  await hook(api, serverToken, "disconnect", {
+  await hook("disconnect", {
     connection_id: "203.0.113.50:41000",
-    bytes_received: 5_000_000,
-    bytes_sent: 9_000_000,
-    duration: 30,
+    bytes_received: "5000000",
+    bytes_sent: "9000000",
+    duration: "30",
     reason: "dropped",
   });
   await expect(page.getByText("No connections match these filters")).toBeVisible({ timeout: 10_000 });

@@ -1,36 +1,27 @@
 // Tuning the inactivity threshold from real recorded traffic: idle tunnels move keepalive-sized
 // counts, busy ones megabytes; the console suggests a threshold just above idle, and applying it
 // changes the group's policy through the normal, audited path.
-import type { APIRequestContext } from "@playwright/test";
 import { expect, test, uniqueName } from "./fixtures";
-
-async function hook(api: APIRequestContext, serverToken: string, action: string, data: Record<string, unknown>) {
-  const response = await api.post(`/api/hooks/v1/${action}`, {
-    headers: { Authorization: `Bearer ${serverToken}`, Accept: "application/json" },
-    data,
-  });
-  expect(response.status(), await response.text()).toBe(200);
-}
+import { callHook, registerHookServer, reportTraffic } from "./hooks";
 
 test("suggests a threshold above idle traffic and applies it to the group's policy", async ({ page, api }) => {
   test.slow();
   const group = uniqueName("night");
-  const registered = await api.post("/api/servers", { data: { name: uniqueName("edge"), kind: "openvpn" } });
-  const serverToken = ((await registered.json()) as { token: string }).token;
+  const server = await registerHookServer(api);
   expect((await api.post("/api/groups", { data: { name: group } })).status()).toBe(201);
 
   const traffic: { connection_id: string; bytes_received: number; bytes_sent: number }[] = [];
   for (let i = 0; i < 10; i++) {
     const username = uniqueName(`u${i}`);
     expect((await api.post("/api/vpn-users", { data: { username, password: "tuning-password", group } })).status()).toBe(201);
-    const endpoint = { username, client_ip: `198.18.0.${i + 1}`, client_port: 5000 + i };
-    await hook(api, serverToken, "auth", { ...endpoint, password: "tuning-password" });
-    await hook(api, serverToken, "connect", { ...endpoint, connection_id: `198.18.0.${i + 1}:${5000 + i}` });
+    const endpoint = { username, client_ip: `198.18.0.${i + 1}`, client_port: String(5000 + i) };
+    expect((await callHook(api, server, "auth", { ...endpoint, password: "tuning-password" })).status).toBe(200);
+    expect((await callHook(api, server, "connect", { ...endpoint, connection_id: `198.18.0.${i + 1}:${5000 + i}` })).status).toBe(200);
     // Six idle tunnels (keepalives), four busy ones.
     const bytes = i < 6 ? 60 + i : 1_000_000;
     traffic.push({ connection_id: `198.18.0.${i + 1}:${5000 + i}`, bytes_received: bytes, bytes_sent: bytes });
   }
-  await hook(api, serverToken, "traffic", { connections: traffic });
+  expect((await reportTraffic(api, server, traffic)).status).toBe(200);
 
   // Each tunnel needs one whole 10 s window before it can be judged.
   await expect

@@ -49,7 +49,7 @@ export interface CurrentUserRow {
   connectedAt: string;
   bytesIn: number;
   bytesOut: number;
-  /** Bytes per second over the last RATE_WINDOW_SECONDS. */
+  /** Bytes per second over the last RATE_WINDOW_SECONDS, rounded. */
   rateIn: number;
   rateOut: number;
   /** null when the user's policy sets no inactivity threshold. */
@@ -182,7 +182,7 @@ export async function listCurrentUsers(db: Db, query: CurrentUsersQuery, now = n
   const recentBytes = new Map(recent.map((row) => [row.connectionId, row._sum]));
   const rate = (id: string) => {
     const sum = recentBytes.get(id);
-    return { rateIn: n(sum?.bytesIn) / RATE_WINDOW_SECONDS, rateOut: n(sum?.bytesOut) / RATE_WINDOW_SECONDS };
+    return { rateIn: Math.round(n(sum?.bytesIn) / RATE_WINDOW_SECONDS), rateOut: Math.round(n(sum?.bytesOut) / RATE_WINDOW_SECONDS) };
   };
 
   const servers = new Map<string, ServerBreakdown & { userIds: Set<string> }>();
