@@ -24,3 +24,16 @@ export async function callHook(api: APIRequestContext, server: HookServer, actio
   });
   return { status: response.status(), body: (await response.text()).trim(), requestId: response.headers()["x-request-id"] };
 }
+
+/** A traffic report as a VPN server's agent sends it: cumulative counters, JSON. */
+export async function reportTraffic(
+  api: APIRequestContext,
+  server: HookServer,
+  connections: { connection_id: string; bytes_received: number; bytes_sent: number; at?: number }[],
+) {
+  const response = await api.post("/api/hooks/v1/traffic", {
+    headers: { Authorization: `Bearer ${server.token}`, Accept: "application/json" },
+    data: { connections },
+  });
+  return { status: response.status(), body: await response.text() };
+}

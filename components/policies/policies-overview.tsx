@@ -1,5 +1,5 @@
 "use client";
-// /policies: the overview matrix of every scope, Import / Export, and the user lookup.
+// /policies: the overview matrix of every scope, inactivity tuning, Import / Export, and the user lookup.
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { Alert } from "@/components/ui/alert";
@@ -21,6 +21,9 @@ export function PoliciesOverview() {
         description="How long a VPN login lasts and what ends it. Set fields on DEFAULT, on a group or on a user; unset means inherit. A user's effective policy takes each field from the user, then their group, then DEFAULT."
         actions={
           <>
+            <Link href="/policies/tuning" className="btn btn-secondary">
+              Tune inactivity
+            </Link>
             <Link href="/policies/import" className="btn btn-secondary">
               Import
             </Link>

@@ -5,6 +5,11 @@ import type { ApiTokenView } from "@/lib/api-tokens";
 import type { AuditEventView } from "@/lib/audit";
 import type { GroupView } from "@/lib/groups";
 import type { LockoutView } from "@/lib/lockout";
+import type { CurrentUsersView } from "@/lib/live/current-users";
+import type { CurrentUsersSort } from "@/lib/live/current-users-sorts";
+import type { TrafficHistory } from "@/lib/live/traffic-history";
+import type { TuningView } from "@/lib/live/tuning";
+import type { TrafficRange } from "@/lib/live/traffic-ranges";
 import type { PolicyMatrixRow, ScopePolicyView } from "@/lib/policies";
 import type { PolicyScopeRef } from "@/lib/policy/export";
 import type { ServerView } from "@/lib/servers";
@@ -161,5 +166,57 @@ export const sessionQueries = {
     queryOptions({
       queryKey: [...sessionQueries.all, "detail", id] as const,
       queryFn: () => apiFetch<{ session: SessionDetailView }>(`/api/sessions/${encodeURIComponent(id)}`),
+    }),
+};
+
+export interface CurrentUsersFilters {
+  q?: string;
+  server?: string;
+  group?: string;
+  sort: CurrentUsersSort;
+  order: "asc" | "desc";
+  page: number;
+  pageSize: number;
+}
+
+export const currentUsersQueries = {
+  all: ["current-users"] as const,
+  list: (filters: CurrentUsersFilters) =>
+    queryOptions({
+      queryKey: [...currentUsersQueries.all, "list", filters] as const,
+      queryFn: () => apiFetch<CurrentUsersView>(`/api/current-users${toQueryString(filters)}`),
+    }),
+};
+
+export type TrafficTarget = { session: string } | { user: string } | { group: string };
+
+function trafficPath(target: TrafficTarget): string {
+  if ("session" in target) return `/api/sessions/${encodeURIComponent(target.session)}/traffic`;
+  if ("user" in target) return `/api/vpn-users/${encodeURIComponent(target.user)}/traffic`;
+  return `/api/groups/${encodeURIComponent(target.group)}/traffic`;
+}
+
+export const trafficQueries = {
+  all: ["traffic"] as const,
+  history: (target: TrafficTarget, range: TrafficRange) =>
+    queryOptions({
+      queryKey: [...trafficQueries.all, target, range] as const,
+      queryFn: () => apiFetch<TrafficHistory>(`${trafficPath(target)}?range=${range}`),
+    }),
+};
+
+export interface TuningFilters {
+  scope: string;
+  window?: number;
+  threshold?: number;
+  period: "24h" | "7d";
+}
+
+export const tuningQueries = {
+  all: ["tuning"] as const,
+  view: (filters: TuningFilters) =>
+    queryOptions({
+      queryKey: [...tuningQueries.all, filters] as const,
+      queryFn: () => apiFetch<TuningView>(`/api/policies/tuning${toQueryString(filters)}`),
     }),
 };

@@ -29,12 +29,14 @@ const ROLE_RULES: Record<string, Partial<Record<Method, Role>>> = {
   admins: { GET: "viewer", POST: "admin" },
   "admins/[username]": { PATCH: "admin", DELETE: "admin" },
   audit: { GET: "viewer" },
+  "current-users": { GET: "viewer" },
   "audit/[id]/revert": { POST: "admin" },
   groups: { GET: "viewer", POST: "admin" },
   "groups/[name]": { GET: "viewer", PATCH: "admin", DELETE: "admin" },
   // The session actions are admin-only even as a preview (dryRun): viewers get no actions.
   "groups/[name]/disconnect": { POST: "admin" },
   "groups/[name]/invalidate": { POST: "admin" },
+  "groups/[name]/traffic": { GET: "viewer" },
   lockouts: { GET: "viewer" },
   "lockouts/[id]": { DELETE: "admin" },
   me: { GET: "viewer" },
@@ -46,6 +48,7 @@ const ROLE_RULES: Record<string, Partial<Record<Method, Role>>> = {
   "policies/import": { POST: "admin" },
   // A preview computes what an import would do and saves nothing.
   "policies/import/preview": { POST: "viewer" },
+  "policies/tuning": { GET: "viewer" },
   "policies/users/[username]": { GET: "viewer", PUT: "admin", DELETE: "admin" },
   servers: { GET: "viewer", POST: "admin" },
   "servers/[name]": { GET: "viewer", PATCH: "admin", DELETE: "admin" },
@@ -57,6 +60,7 @@ const ROLE_RULES: Record<string, Partial<Record<Method, Role>>> = {
   "sessions/[id]/invalidate": { POST: "admin" },
   "sessions/disconnect": { POST: "admin" },
   "sessions/invalidate": { POST: "admin" },
+  "sessions/[id]/traffic": { GET: "viewer" },
   tokens: { GET: "viewer", POST: "admin" },
   "tokens/[name]": { DELETE: "admin" },
   "vpn-users": { GET: "viewer", POST: "admin" },
@@ -64,6 +68,7 @@ const ROLE_RULES: Record<string, Partial<Record<Method, Role>>> = {
   "vpn-users/[username]/disconnect": { POST: "admin" },
   "vpn-users/[username]/effective-policy": { GET: "viewer" },
   "vpn-users/[username]/invalidate": { POST: "admin" },
+  "vpn-users/[username]/traffic": { GET: "viewer" },
 };
 
 const API_DIR = path.resolve(import.meta.dirname, "../../app/api");

@@ -1,0 +1,267 @@
+// Current Users: every tunnel that is up, with its counters, its current rate, and the traffic
+// of its current inactivity window against the threshold of its user's policy, so an admin can
+// see how close an idle tunnel is to being cut. One server-side page at a time; totals and the
+// per-server breakdown cover the whole filtered set.
+import { z } from "zod";
+import { containsText, type Db } from "../db";
+import { DEFAULT_SCOPE_KEY, groupScopeKey, overridesFromRow, userScopeKey } from "../policies";
+import { resolvePolicy } from "../policy/resolve";
+import { trafficRetention } from "../traffic/retention";
+import { CURRENT_USERS_SORTS } from "./current-users-sorts";
+import { pageSchema, pageSizeSchema } from "../validation/common";
+
+/** The current rate is the traffic of this many recent seconds. */
+export const RATE_WINDOW_SECONDS = 30;
+
+
+export const currentUsersQuerySchema = z.object({
+  q: z.string().trim().max(64, "q must be at most 64 characters").optional(),
+  server: z.string().trim().max(64).optional(),
+  group: z.string().trim().max(64).optional(),
+  sort: z.enum(CURRENT_USERS_SORTS, { error: `sort must be one of ${CURRENT_USERS_SORTS.join(", ")}` }).default("connectedAt"),
+  order: z.enum(["asc", "desc"], { error: 'order must be "asc" or "desc"' }).default("desc"),
+  page: pageSchema,
+  pageSize: pageSizeSchema,
+});
+export type CurrentUsersQuery = z.infer<typeof currentUsersQuerySchema>;
+
+export interface InactivityView {
+  /** W: the policy's window in seconds. */
+  window: number;
+  /** B: a tunnel moving fewer bytes (in + out) than this over W is inactive. */
+  threshold: number;
+  /** Bytes moved (in + out) over the last W seconds. */
+  bytes: number;
+  /** Whether the tunnel has been up for a whole window; before that it cannot be judged. */
+  windowComplete: boolean;
+  /** Whether the console itself cuts the tunnel (through the agent), not only the client. */
+  enforced: boolean;
+}
+
+export interface CurrentUserRow {
+  connectionId: string;
+  sessionId: string;
+  username: string;
+  group: string | null;
+  server: string;
+  clientIp: string;
+  vpnIp: string | null;
+  connectedAt: string;
+  bytesIn: number;
+  bytesOut: number;
+  /** Bytes per second over the last RATE_WINDOW_SECONDS, rounded. */
+  rateIn: number;
+  rateOut: number;
+  /** null when the user's policy sets no inactivity threshold. */
+  inactivity: InactivityView | null;
+}
+
+export interface ServerBreakdown {
+  server: string;
+  users: number;
+  connections: number;
+  bytesIn: number;
+  bytesOut: number;
+  rateIn: number;
+  rateOut: number;
+}
+
+export interface CurrentUsersView {
+  at: string;
+  total: number;
+  page: number;
+  pageSize: number;
+  rows: CurrentUserRow[];
+  totals: Omit<ServerBreakdown, "server">;
+  servers: ServerBreakdown[];
+}
+
+function filterFor(db: Db, query: CurrentUsersQuery) {
+  const contains = (value: string) => containsText(db, value);
+  const q = query.q;
+  return {
+    disconnectedAt: null,
+    ...(query.server ? { server: { name: query.server } } : {}),
+    ...(query.group ? { session: { user: { group: { name: query.group } } } } : {}),
+    ...(q
+      ? {
+          OR: [
+            { session: { user: { username: contains(q) } } },
+            { session: { user: { group: { name: contains(q) } } } },
+            { server: { name: contains(q) } },
+            { clientIp: contains(q) },
+            { vpnIp: contains(q) },
+          ],
+        }
+      : {}),
+  };
+}
+
+function orderFor(query: CurrentUsersQuery) {
+  const order = query.order;
+  switch (query.sort) {
+    case "user":
+      return [{ session: { user: { username: order } } }, { id: "asc" as const }];
+    case "server":
+      return [{ server: { name: order } }, { id: "asc" as const }];
+    case "bytesIn":
+      return [{ bytesIn: order }, { id: "asc" as const }];
+    case "bytesOut":
+      return [{ bytesOut: order }, { id: "asc" as const }];
+    case "connectedAt":
+      return [{ connectedAt: order }, { id: "asc" as const }];
+  }
+}
+
+interface PolicyUser {
+  id: string;
+  username: string;
+  groupId: string | null;
+  group: { name: string } | null;
+}
+
+/** The inactivity settings of many users at once: one query for all their scopes. */
+async function inactivityPolicies(db: Db, users: PolicyUser[]) {
+  const keys = new Set([DEFAULT_SCOPE_KEY]);
+  for (const user of users) {
+    keys.add(userScopeKey(user.id));
+    if (user.groupId) keys.add(groupScopeKey(user.groupId));
+  }
+  const rows = await db.policy.findMany({ where: { scopeKey: { in: [...keys] } } });
+  const byKey = new Map(rows.map((row) => [row.scopeKey, row]));
+  const defaultScope = { values: overridesFromRow(byKey.get(DEFAULT_SCOPE_KEY)) };
+  return new Map(
+    users.map((user) => {
+      const resolved = resolvePolicy({
+        defaultScope,
+        group: user.groupId && user.group ? { name: user.group.name, values: overridesFromRow(byKey.get(groupScopeKey(user.groupId))) } : null,
+        user: { name: user.username, values: overridesFromRow(byKey.get(userScopeKey(user.id))) },
+      });
+      return [
+        user.id,
+        {
+          window: resolved.inactivityWindow.value,
+          threshold: resolved.inactivityBytes.value,
+          enforced: resolved.inactivityEnforced.value,
+        },
+      ];
+    }),
+  );
+}
+
+const n = (value: bigint | null | undefined) => Number(value ?? 0n);
+
+export async function listCurrentUsers(db: Db, query: CurrentUsersQuery, now = new Date()): Promise<CurrentUsersView> {
+  const where = filterFor(db, query);
+  const resolution = trafficRetention()[0].resolution;
+  const rateSince = new Date(now.getTime() - RATE_WINDOW_SECONDS * 1000);
+
+  const [all, recent, page] = await Promise.all([
+    // The whole filtered set, narrowly: for totals and the per-server breakdown.
+    db.connection.findMany({
+      where,
+      select: { id: true, bytesIn: true, bytesOut: true, server: { select: { name: true } }, session: { select: { userId: true } } },
+    }),
+    db.trafficSample.groupBy({
+      by: ["connectionId"],
+      where: { resolution, at: { gte: rateSince }, connection: where },
+      _sum: { bytesIn: true, bytesOut: true },
+    }),
+    db.connection.findMany({
+      where,
+      orderBy: orderFor(query),
+      skip: (query.page - 1) * query.pageSize,
+      take: query.pageSize,
+      include: {
+        server: { select: { name: true } },
+        session: { select: { id: true, user: { select: { id: true, username: true, groupId: true, group: { select: { name: true } } } } } },
+      },
+    }),
+  ]);
+
+  const recentBytes = new Map(recent.map((row) => [row.connectionId, row._sum]));
+  const rate = (id: string) => {
+    const sum = recentBytes.get(id);
+    return { rateIn: Math.round(n(sum?.bytesIn) / RATE_WINDOW_SECONDS), rateOut: Math.round(n(sum?.bytesOut) / RATE_WINDOW_SECONDS) };
+  };
+
+  const servers = new Map<string, ServerBreakdown & { userIds: Set<string> }>();
+  const allUsers = new Set<string>();
+  const totals = { users: 0, connections: 0, bytesIn: 0, bytesOut: 0, rateIn: 0, rateOut: 0 };
+  for (const connection of all) {
+    const name = connection.server.name;
+    const entry =
+      servers.get(name) ??
+      { server: name, users: 0, connections: 0, bytesIn: 0, bytesOut: 0, rateIn: 0, rateOut: 0, userIds: new Set<string>() };
+    const { rateIn, rateOut } = rate(connection.id);
+    entry.connections += 1;
+    entry.bytesIn += n(connection.bytesIn);
+    entry.bytesOut += n(connection.bytesOut);
+    entry.rateIn += rateIn;
+    entry.rateOut += rateOut;
+    entry.userIds.add(connection.session.userId);
+    servers.set(name, entry);
+    allUsers.add(connection.session.userId);
+    totals.connections += 1;
+    totals.bytesIn += n(connection.bytesIn);
+    totals.bytesOut += n(connection.bytesOut);
+    totals.rateIn += rateIn;
+    totals.rateOut += rateOut;
+  }
+  totals.users = allUsers.size;
+
+  const users = [...new Map(page.map((row) => [row.session.user.id, row.session.user])).values()];
+  const policies = await inactivityPolicies(db, users);
+  const longestWindow = Math.max(0, ...[...policies.values()].map((p) => (p.threshold > 0 ? p.window : 0)));
+  const windowSamples =
+    longestWindow > 0
+      ? await db.trafficSample.findMany({
+          where: { resolution, connectionId: { in: page.map((row) => row.id) }, at: { gte: new Date(now.getTime() - longestWindow * 1000) } },
+          select: { connectionId: true, at: true, bytesIn: true, bytesOut: true },
+        })
+      : [];
+
+  const rows = page.map((row): CurrentUserRow => {
+    const policy = policies.get(row.session.user.id);
+    let inactivity: InactivityView | null = null;
+    if (policy && policy.window > 0 && policy.threshold > 0) {
+      const since = now.getTime() - policy.window * 1000;
+      const bytes = windowSamples
+        .filter((sample) => sample.connectionId === row.id && sample.at.getTime() >= since)
+        .reduce((sum, sample) => sum + n(sample.bytesIn) + n(sample.bytesOut), 0);
+      inactivity = {
+        window: policy.window,
+        threshold: policy.threshold,
+        bytes,
+        windowComplete: row.connectedAt.getTime() <= since,
+        enforced: policy.enforced,
+      };
+    }
+    return {
+      connectionId: row.id,
+      sessionId: row.session.id,
+      username: row.session.user.username,
+      group: row.session.user.group?.name ?? null,
+      server: row.server.name,
+      clientIp: row.clientIp,
+      vpnIp: row.vpnIp,
+      connectedAt: row.connectedAt.toISOString(),
+      bytesIn: n(row.bytesIn),
+      bytesOut: n(row.bytesOut),
+      ...rate(row.id),
+      inactivity,
+    };
+  });
+
+  return {
+    at: now.toISOString(),
+    total: all.length,
+    page: query.page,
+    pageSize: query.pageSize,
+    rows,
+    totals,
+    servers: [...servers.values()]
+      .map(({ userIds, ...entry }) => ({ ...entry, users: userIds.size }))
+      .sort((a, b) => a.server.localeCompare(b.server)),
+  };
+}
