@@ -1,6 +1,7 @@
 // The console's HTTP server: the hook API straight from Node's http module (VPN servers call it
 // in their connect path), everything else through Next.js. Also runs the database migrations,
-// creates the first admin, runs the session expiry sweep and compacts traffic samples.
+// creates the first admin, and runs the background jobs (session expiry, traffic sample
+// compaction, inactivity enforcement), each on one instance at a time.
 import http from "node:http";
 import next from "next";
 import { bootstrap } from "./lib/bootstrap";
@@ -8,6 +9,7 @@ import { db } from "./lib/db";
 import { HOOK_PATH_PREFIX } from "./lib/hooks/handler";
 import { serveHook } from "./lib/hooks/node";
 import { applyContentSecurityPolicy } from "./lib/http/security-headers";
+import { startInactivityEnforcement } from "./lib/live/enforcement";
 import { log, REQUEST_ID_HEADER, requestIdFrom } from "./lib/log";
 import { startExpirySweeper } from "./lib/sessions/expiry";
 import { startTrafficCompactor, trafficRetention } from "./lib/traffic/retention";
@@ -24,6 +26,7 @@ async function main(): Promise<void> {
   await app.prepare();
   startExpirySweeper(db);
   startTrafficCompactor(db, retention);
+  startInactivityEnforcement(db);
 
   const server = http.createServer((request, response) => {
     // Route handlers read the id from the request; the caller gets it back.

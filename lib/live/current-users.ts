@@ -121,7 +121,7 @@ interface PolicyUser {
 }
 
 /** The inactivity settings of many users at once: one query for all their scopes. */
-async function inactivityPolicies(db: Db, users: PolicyUser[]) {
+export async function inactivityPolicies(db: Db, users: PolicyUser[]) {
   const keys = new Set([DEFAULT_SCOPE_KEY]);
   for (const user of users) {
     keys.add(userScopeKey(user.id));

@@ -419,10 +419,16 @@ export async function disconnect(
         : new AppError("not_found", `unknown connection "${input.connection_id}" on server ${server.name}`);
     }
     const final = finalCounters(connection, BigInt(input.bytes_received), BigInt(input.bytes_sent), now);
+    // A tunnel the console ordered cut ends for the console's reason, whatever the daemon reports.
+    const kill = await tx.agentOrder.findFirst({
+      where: { connectionId: connection.id, action: "kill" },
+      orderBy: { createdAt: "desc" },
+      select: { reason: true },
+    });
     // The conditional update makes a replayed or concurrent disconnect a no-op that says so.
     const closed = await tx.connection.updateMany({
       where: { id: connection.id, disconnectedAt: null },
-      data: { disconnectedAt: now, endReason: input.reason, ...final.counters },
+      data: { disconnectedAt: now, endReason: kill ? "killed" : input.reason, ...final.counters },
     });
     if (closed.count === 0) throw new AppError("conflict", `connection "${input.connection_id}" already ended`);
     await addFinalSample(tx, connection.id, final.deltaIn, final.deltaOut, now);
@@ -443,7 +449,7 @@ export async function disconnect(
         state = "dormant";
         Object.assign(data, {
           state,
-          stateReason: `tunnel ${input.reason === "unknown" ? "ended" : input.reason}`,
+          stateReason: kill ? `tunnel cut by the console: ${kill.reason}` : `tunnel ${input.reason === "unknown" ? "ended" : input.reason}`,
           dormantSince: now,
           idleExpiresAt: policy.autoLogin ? null : new Date(now.getTime() + policy.idleTokenExpiry * 1000),
         });

@@ -1,7 +1,8 @@
 // Session expiry on time, even when no VPN server calls in. Each rule is one conditional UPDATE,
-// so running it on several console instances at once is harmless.
+// so even two instances sweeping at once would be harmless; the lease makes it one.
 import type { Db } from "../db";
 import { log, type Logger } from "../log";
+import { startBackgroundJob } from "../periodic";
 import { PENDING_TIMEOUT_SECONDS } from "./states";
 
 export interface SweepResult {
@@ -26,24 +27,19 @@ export async function sweepExpiredSessions(db: Db, now = new Date()): Promise<Sw
   return { idle: idle.count, lifetime: lifetime.count, pending: pending.count };
 }
 
-/** Runs the sweep every `intervalMs` until the returned stop function is called. */
+/** Runs the sweep every `intervalMs` (on one console instance) until the returned stop function is called. */
 export function startExpirySweeper(db: Db, intervalMs = 5000, logger: Logger = log): () => void {
-  let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    sweepExpiredSessions(db)
-      .then((result) => {
-        const total = result.idle + result.lifetime + result.pending;
-        if (total > 0) {
-          logger.info("sessions expired", { idle: result.idle, lifetime: result.lifetime, never_connected: result.pending });
-        }
-      })
-      .catch((error: unknown) => logger.error("session expiry sweep failed", { error }))
-      .finally(() => {
-        running = false;
-      });
-  }, intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  return startBackgroundJob(
+    db,
+    "session-expiry",
+    "sessions expired",
+    intervalMs,
+    async () => {
+      const result = await sweepExpiredSessions(db);
+      return result.idle + result.lifetime + result.pending > 0
+        ? { idle: result.idle, lifetime: result.lifetime, never_connected: result.pending }
+        : null;
+    },
+    logger,
+  );
 }

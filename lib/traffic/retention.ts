@@ -4,7 +4,7 @@
 import type { Db } from "../db";
 import type { Logger } from "../log";
 import { parseDuration } from "../policy/duration";
-import { startPeriodic } from "../periodic";
+import { startBackgroundJob } from "../periodic";
 import { addSampleBytes } from "./bulk";
 import { bucketStart, type SampleBytes } from "./samples";
 
@@ -136,7 +136,9 @@ export function startTrafficCompactor(
   intervalMs = 60_000,
   logger?: Logger,
 ): () => void {
-  return startPeriodic(
+  return startBackgroundJob(
+    db,
+    "traffic-compaction",
     "traffic samples compacted",
     intervalMs,
     async () => {
