@@ -9,6 +9,8 @@ export default defineConfig({
   },
   test: {
     include: ["lib/**/*.test.ts", "scripts/**/*.test.ts"],
+    // Real daemons: the integration stage runs these (integration/vitest.config.mts).
+    exclude: ["**/node_modules/**", "lib/**/*.integration.test.ts"],
     environment: "node",
     testTimeout: 20_000,
     hookTimeout: 60_000,

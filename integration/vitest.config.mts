@@ -1,5 +1,6 @@
 // Real-daemon integration tests: the console (server.ts) with OpenVPN and ocserv in network
-// namespaces. Needs root and a production build; scripts/integration.sh runs them.
+// namespaces, and lib/**/*.integration.test.ts (the agent against a real OpenVPN management
+// interface). Needs root and a production build; scripts/integration.sh runs them.
 // Daemons take seconds to connect and time out, and every file builds the same namespaces, so
 // the timeouts are long and files run one after another.
 import path from "node:path";
@@ -8,7 +9,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     root: path.resolve(import.meta.dirname, ".."),
-    include: ["integration/**/*.test.ts"],
+    include: ["integration/**/*.test.ts", "lib/**/*.integration.test.ts"],
     environment: "node",
     // The test process reads the console's database (integration/lib/console.ts DATABASE_FILE).
     env: { DATABASE_URL: "file:/tmp/scv-integration/console.db" },

@@ -2,7 +2,7 @@
 # Real-daemon integration tests: the console (server.ts, production build) with OpenVPN 2.6,
 # ocserv and openconnect from Debian in network namespaces, through the shipped hooks. Installs
 # the Debian packages it needs when missing (without starting their services), lints the hooks
-# with shellcheck, then runs integration/*.test.ts (extra arguments go to vitest).
+# with shellcheck, then runs integration/*.test.ts and lib/**/*.integration.test.ts (extra arguments go to vitest).
 # Needs root. Removes its namespaces, daemons and files afterwards, also after a failure, and
 # whatever an interrupted earlier run left behind (only names starting with "scv"). The namespaces,
 # addresses and the console's port (3241) are fixed: one run per machine at a time.
