@@ -43,7 +43,11 @@ test("a live tunnel appears, its counters move, and the inactivity meter judges 
   const rateChart = page.getByRole("figure", { name: /^Traffic rate, 1h/ });
   await expect(rateChart.locator(".recharts-area-area").first()).toBeVisible();
   await expect(page.getByRole("figure", { name: /against the threshold of 48\.83 KiB/ })).toContainText("threshold 48.83 KiB");
-  await page.goBack();
+  // The user's page charts their traffic and the sessions they started.
+  await page.goto(`/users/${user}`);
+  await expect(page.getByRole("figure", { name: /^Traffic rate, 1h/ }).locator(".recharts-area-area").first()).toBeVisible();
+  await expect(page.getByRole("figure", { name: /^Sessions started, 1h/ }).locator(".recharts-bar-rectangle").first()).toBeVisible();
+  await page.goto(`/current-users?server=${server}`);
 
   // The tunnel ends: it leaves the live list.
   await hook("disconnect", {

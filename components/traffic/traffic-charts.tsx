@@ -1,11 +1,14 @@
 "use client";
-// Traffic over time (Recharts): in/out rate, with tunnel events marked on the time axis, and for
-// a session with an inactivity threshold, the window's traffic against the threshold line.
+// Traffic over time (Recharts): in/out rate, with tunnel events marked on the time axis; for a
+// session with an inactivity threshold, the window's traffic against the threshold line; for a
+// user or a group, the sessions started over time.
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import {
   Area,
   AreaChart,
+  Bar,
+  BarChart,
   CartesianGrid,
   Legend,
   Line,
@@ -84,6 +87,19 @@ export function TrafficCharts({ target, title }: { target: TrafficTarget; title:
                       label={{ value: `threshold ${formatBytes(data.inactivity.threshold)}`, position: "insideTopRight", fill: "var(--danger)", fontSize: 11 }}
                     />
                   </LineChart>
+                </ResponsiveContainer>
+              </figure>
+            ) : null}
+            {data.sessionsStarted ? (
+              <figure aria-label={`Sessions started, ${range}, per ${formatDuration(data.step)}`}>
+                <ResponsiveContainer width="100%" height={140}>
+                  <BarChart data={data.points.map((point, i) => ({ t: point.t, started: data.sessionsStarted?.[i] ?? 0 }))}>
+                    <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
+                    <XAxis dataKey="t" type="number" domain={[data.from, data.to]} tickFormatter={(t: number) => time(t, range)} stroke="var(--text-muted)" />
+                    <YAxis allowDecimals={false} width={80} stroke="var(--text-muted)" />
+                    <Tooltip labelFormatter={(t) => new Date(Number(t)).toLocaleString()} />
+                    <Bar dataKey="started" name="Sessions started" fill="var(--accent)" isAnimationActive={false} />
+                  </BarChart>
                 </ResponsiveContainer>
               </figure>
             ) : null}
