@@ -220,7 +220,7 @@ async function main(): Promise<void> {
     children.push(await startChild([self, "ceiling", String(ceilingPort)], env, "listening"));
     const profileDir = textOption("profile");
     const profile = profileDir ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(profileDir)] : [];
-    const server = await startChild([path.join(root, "server.ts")], env, "listening on", profile);
+    const server = await startChild([path.join(root, "server.ts")], env, "listening", profile);
     children.push(server);
 
     const job = (baseUrl: string) => {

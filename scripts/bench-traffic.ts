@@ -211,7 +211,7 @@ async function timeCurrentUsers(baseUrl: string, apiToken: string, label: string
   }
   const sorted = times.sort((a, b) => a - b);
   console.log(
-    `${label.padEnd(34)} p50 ${percentile(sorted, 50).toFixed(1).padStart(6)} ms  p95 ${percentile(sorted, 95).toFixed(1).padStart(6)} ms  ` +
+    `${label.padEnd(38)} p50 ${percentile(sorted, 50).toFixed(1).padStart(6)} ms  p95 ${percentile(sorted, 95).toFixed(1).padStart(6)} ms  ` +
       `p99 ${percentile(sorted, 99).toFixed(1).padStart(6)} ms  (${requests} requests, ${total} matching connections)`,
   );
 }
@@ -236,7 +236,7 @@ async function main(): Promise<void> {
     children.push(await startChild([self, "ceiling", String(ceilingPort)], env, "listening"));
     const profileDir = textOption("profile");
     const profile = profileDir ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(profileDir)] : [];
-    const server = await startChild([path.join(root, "server.ts")], env, "listening on", profile);
+    const server = await startChild([path.join(root, "server.ts")], env, "listening", profile);
     children.push(server);
 
     const job = (baseUrl: string) => {
