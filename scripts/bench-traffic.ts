@@ -219,7 +219,9 @@ async function timeCurrentUsers(baseUrl: string, apiToken: string, label: string
 async function main(): Promise<void> {
   const count = option("sessions", 10_000);
   const batches = option("batches", 200);
-  const concurrency = option("concurrency", 4);
+  // Two reports of one connection in flight at once may land out of order (the later one is then
+  // stale): keep at most one round of reports in flight.
+  const concurrency = Math.min(option("concurrency", 4), Math.max(1, Math.floor(count / BATCH_SIZE)));
   const requests = option("requests", 200);
   const port = option("port", await freePort());
   const ceilingPort = textOption("port") ? port + 1 : await freePort();
