@@ -10,15 +10,26 @@
 //
 // The same file is the load generator (`load <job.json>`) and the ceiling server (`ceiling <port>`),
 // run as child processes so that neither shares an event loop with the server it measures.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
+import {
+  consoleEnv,
+  cpuSeconds,
+  ensureBuild,
+  freePort,
+  option,
+  percentile,
+  root,
+  runJsonChild,
+  startChild,
+  stopChildren,
+  textOption,
+} from "./bench/common";
 
-const root = path.resolve(import.meta.dirname, "..");
-const tsxBin = path.join(root, "node_modules", ".bin", "tsx");
 const self = path.join(root, "scripts", "bench-hooks.ts");
 
 interface Job {
@@ -113,65 +124,8 @@ async function runLoad(jobFile: string): Promise<void> {
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
-function option(name: string, fallback: number): number {
-  const text = textOption(name);
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} needs a positive whole number`);
-  return value;
-}
-
-function textOption(name: string): string | undefined {
-  const index = process.argv.indexOf(`--${name}`);
-  return index === -1 ? undefined : process.argv[index + 1];
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = http.createServer();
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
-
-/** Starts a child and resolves once it prints a line containing `ready`. */
-function startChild(args: string[], env: NodeJS.ProcessEnv, ready: string, nodeArgs: string[] = []): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", ...args], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString("utf8");
-      if (output.includes(ready)) resolve(child);
-    };
-    child.stdout.on("data", onData);
-    child.stderr.on("data", onData);
-    child.on("exit", (code) => reject(new Error(`${args.join(" ")} exited with ${code}:\n${output}`)));
-  });
-}
-
 function runLoadProcess(jobFile: string): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(tsxBin, [self, "load", jobFile], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
-    child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(output) as LoadResult) : reject(new Error(`load generator exited with ${code}`))));
-  });
-}
-
-/** CPU seconds a process has used (Linux /proc; clock ticks of 1/100 s), or null elsewhere. */
-function cpuSeconds(pid: number | undefined): number | null {
-  try {
-    const fields = (readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1] ?? "").split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return null;
-  }
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+  return runJsonChild<LoadResult>(self, ["load", jobFile]);
 }
 
 function summarise(label: string, result: LoadResult) {
@@ -254,11 +208,7 @@ async function main(): Promise<void> {
   const port = option("port", await freePort());
   const ceilingPort = await freePort();
 
-  if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {
-    console.log("no production build yet: running next build...");
-    const build = spawnSync(path.join(root, "node_modules", ".bin", "next"), ["build"], { cwd: root, stdio: "inherit" });
-    if (build.status !== 0) process.exit(build.status ?? 1);
-  }
+  ensureBuild();
 
   const dir = mkdtempSync(path.join(os.tmpdir(), "bench-hooks-"));
   const url = `file:${path.join(dir, "console.db")}`;
@@ -266,21 +216,11 @@ async function main(): Promise<void> {
   try {
     console.log(`seeding ${count} users with a dormant session each...`);
     const { serverToken, sessions } = await seed(url, count);
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      NODE_ENV: "production",
-      NEXT_TELEMETRY_DISABLED: "1",
-      DATABASE_URL: url,
-      PORT: String(port),
-      HOSTNAME: "127.0.0.1",
-      NEXTAUTH_URL: `http://127.0.0.1:${port}`,
-      NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
-      ADMIN_PASSWORD: randomBytes(12).toString("base64url"),
-    };
+    const env = consoleEnv(url, port);
     children.push(await startChild([self, "ceiling", String(ceilingPort)], env, "listening"));
     const profileDir = textOption("profile");
     const profile = profileDir ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(profileDir)] : [];
-    const server = await startChild([path.join(root, "server.ts")], env, "listening on", profile);
+    const server = await startChild([path.join(root, "server.ts")], env, "listening", profile);
     children.push(server);
 
     const job = (baseUrl: string) => {
@@ -302,7 +242,7 @@ async function main(): Promise<void> {
     console.log(`database after the run: ${await checkOutcome(url, count)}`);
     if (consoleResult.failures > 0) process.exitCode = 1;
   } finally {
-    await Promise.all(children.map((child) => new Promise((resolve) => child.once("exit", resolve).kill("SIGTERM"))));
+    await stopChildren(children);
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -1,0 +1,280 @@
+// `npm run bench:traffic`: how fast the console takes traffic reports, and how fast Current Users
+// answers while many tunnels are up. Starts the console (server.ts, production) on a fresh
+// database, seeds N users each with one active session and one open connection, then
+//  1. posts traffic reports of 1,000 cumulative counters each to POST /api/hooks/v1/traffic from
+//     a separate load process and prints counter updates ingested per second, next to a bare Node
+//     http server receiving the same reports (the ceiling on this machine, in the same run);
+//  2. times GET /api/current-users with an admin API token: the default page, then a sorted and
+//     filtered page (p50, p95, p99).
+//
+//   npm run bench:traffic -- [--sessions 10000] [--batches 200] [--concurrency 4] [--requests 200]
+//                            [--port 3000] [--postgres] [--profile DIR]
+//
+// --postgres runs on a new database of the local PostgreSQL (TEST_POSTGRES_URL, default
+// postgresql://postgres@127.0.0.1:5432/postgres), dropped afterwards; SQLite otherwise. --port
+// also places the ceiling server on the next port. --profile writes a V8 CPU profile of the console.
+//
+// The same file is the load generator (`load <job.json>`) and the ceiling server (`ceiling <port>`).
+import type { ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
+import {
+  consoleEnv,
+  cpuSeconds,
+  ensureBuild,
+  freePort,
+  option,
+  percentile,
+  root,
+  runJsonChild,
+  startChild,
+  stopChildren,
+  textOption,
+} from "./bench/common";
+
+const self = path.join(root, "scripts", "bench-traffic.ts");
+/** Counters per traffic report, as an agent sends them. */
+const BATCH_SIZE = 1000;
+
+interface Job {
+  baseUrl: string;
+  serverToken: string;
+  concurrency: number;
+  connections: number;
+  batches: number;
+  /** Unix seconds before the first report; each round over all connections is one second later. */
+  startAt: number;
+}
+
+interface LoadResult {
+  requests: number;
+  updates: number;
+  applied: number;
+  failures: number;
+  firstFailure: string | null;
+  seconds: number;
+  requestMs: number[];
+}
+
+/** The report bodies of a job: batch b carries connections b*1000.. (wrapping), counters growing each round. */
+function reportBodies(job: Job): string[] {
+  return Array.from({ length: job.batches }, (_, batch) => {
+    const connections = Array.from({ length: BATCH_SIZE }, (_, k) => {
+      const index = batch * BATCH_SIZE + k;
+      const round = Math.floor(index / job.connections) + 1;
+      return { connection_id: `c-${index % job.connections}`, bytes_received: round * 4096, bytes_sent: round * 1024, at: job.startAt + round };
+    });
+    return JSON.stringify({ connections });
+  });
+}
+
+function runCeiling(port: number): void {
+  const server = http.createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => {
+      const report = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { connections: unknown[] };
+      response.writeHead(200, { "Content-Type": "application/json", "Cache-Control": "no-store" });
+      response.end(JSON.stringify({ applied: report.connections.length, stale: 0, resets: [], unknown: [], ended: [] }));
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  server.listen(port, "127.0.0.1", () => console.log("listening"));
+}
+
+function postReport(agent: http.Agent, job: Job, body: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      `${job.baseUrl}/api/hooks/v1/traffic`,
+      {
+        method: "POST",
+        agent,
+        headers: {
+          Authorization: `Bearer ${job.serverToken}`,
+          "Content-Type": "application/json",
+          "Content-Length": Buffer.byteLength(body),
+          Accept: "application/json",
+        },
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on("data", (chunk: Buffer) => chunks.push(chunk));
+        response.on("end", () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+        response.on("error", reject);
+      },
+    );
+    request.on("error", reject);
+    request.end(body);
+  });
+}
+
+/** Posts every report, `concurrency` at a time, and counts the updates the answers say were applied. */
+async function runLoad(jobFile: string): Promise<void> {
+  const job = JSON.parse(readFileSync(jobFile, "utf8")) as Job;
+  const bodies = reportBodies(job);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: job.concurrency });
+  const result: LoadResult = { requests: 0, updates: 0, applied: 0, failures: 0, firstFailure: null, seconds: 0, requestMs: [] };
+  let next = 0;
+  const client = async () => {
+    for (let body = bodies[next++]; body; body = bodies[next++]) {
+      const started = performance.now();
+      const answer = await postReport(agent, job, body);
+      result.requestMs.push(performance.now() - started);
+      result.requests += 1;
+      result.updates += BATCH_SIZE;
+      const applied = answer.status === 200 ? ((JSON.parse(answer.body) as { applied?: number }).applied ?? 0) : 0;
+      result.applied += applied;
+      if (applied !== BATCH_SIZE) {
+        result.failures += 1;
+        result.firstFailure ??= `${answer.status}: ${answer.body.slice(0, 300)}`;
+      }
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: job.concurrency }, client));
+  result.seconds = (performance.now() - started) / 1000;
+  agent.destroy();
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+function summarise(label: string, result: LoadResult): number {
+  const sorted = [...result.requestMs].sort((a, b) => a - b);
+  const perSecond = result.applied / result.seconds;
+  console.log(
+    `${label.padEnd(22)} ${String(result.requests).padStart(5)} reports in ${result.seconds.toFixed(2).padStart(6)} s  ` +
+      `${perSecond.toFixed(0).padStart(8)} updates/s  report p50 ${percentile(sorted, 50).toFixed(1).padStart(6)} ms  ` +
+      `p99 ${percentile(sorted, 99).toFixed(1).padStart(7)} ms  failures ${result.failures}`,
+  );
+  if (result.firstFailure) console.log(`  first failure: ${result.firstFailure}`);
+  return perSecond;
+}
+
+/** N users, each with one active session and one open connection `c-<i>`; a server; an admin API token. */
+async function seed(count: number) {
+  const { createTestDb } = await import("../lib/testing/test-db");
+  const { cliActor } = await import("../lib/actor");
+  const { registerServer } = await import("../lib/servers");
+  const { createApiToken } = await import("../lib/api-tokens");
+  const { effectivePolicyFor } = await import("../lib/policies");
+
+  const database = await createTestDb();
+  const { db } = database;
+  const { token: serverToken, server } = await registerServer(db, cliActor(), { name: "bench-edge", kind: "openvpn" });
+  const { token: apiToken } = await createApiToken(db, cliActor(), { name: "bench", role: "admin" });
+  const policy = await effectivePolicyFor(db, { id: "", username: "", groupId: null, group: null });
+  const now = new Date();
+  for (let start = 0; start < count; start += 1000) {
+    const indexes = Array.from({ length: Math.min(1000, count - start) }, (_, k) => start + k);
+    const ip = (i: number) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+    const rows = indexes.map((i) => {
+      const user = { id: crypto.randomUUID(), username: `bench-${i}`, passwordHash: "-" };
+      const session = {
+        id: crypto.randomUUID(),
+        userId: user.id,
+        serverId: server.id,
+        state: "active",
+        clientIp: ip(i),
+        authenticatedAt: now,
+        lastSeenAt: now,
+        expiresAt: new Date(now.getTime() + policy.sessionLifetime * 1000),
+      };
+      const connection = {
+        sessionId: session.id,
+        serverId: server.id,
+        externalId: `c-${i}`,
+        clientIp: ip(i),
+        vpnIp: `172.16.${(i >> 8) & 255}.${i & 255}`,
+        connectedAt: new Date(now.getTime() - i * 1000),
+      };
+      return { user, session, connection };
+    });
+    await db.vpnUser.createMany({ data: rows.map((row) => row.user) });
+    await db.session.createMany({ data: rows.map((row) => row.session) });
+    await db.connection.createMany({ data: rows.map((row) => row.connection) });
+  }
+  return { database, serverToken, apiToken, startAt: Math.floor(now.getTime() / 1000) - 3600 };
+}
+
+/** `requests` sequential GETs of one Current Users page; prints p50/p95/p99 and the rows it saw. */
+async function timeCurrentUsers(baseUrl: string, apiToken: string, label: string, query: string, requests: number) {
+  const times: number[] = [];
+  let total = -1;
+  for (let i = 0; i < requests; i += 1) {
+    const started = performance.now();
+    const response = await fetch(`${baseUrl}/api/current-users${query}`, { headers: { Authorization: `Bearer ${apiToken}` } });
+    const body = (await response.json()) as { total?: number; error?: string };
+    times.push(performance.now() - started);
+    if (!response.ok) throw new Error(`GET /api/current-users${query}: ${response.status} ${JSON.stringify(body)}`);
+    total = body.total ?? -1;
+  }
+  const sorted = times.sort((a, b) => a - b);
+  console.log(
+    `${label.padEnd(38)} p50 ${percentile(sorted, 50).toFixed(1).padStart(6)} ms  p95 ${percentile(sorted, 95).toFixed(1).padStart(6)} ms  ` +
+      `p99 ${percentile(sorted, 99).toFixed(1).padStart(6)} ms  (${requests} requests, ${total} matching connections)`,
+  );
+}
+
+async function main(): Promise<void> {
+  const count = option("sessions", 10_000);
+  const batches = option("batches", 200);
+  // Two reports of one connection in flight at once may land out of order (the later one is then
+  // stale): keep at most one round of reports in flight.
+  const concurrency = Math.min(option("concurrency", 4), Math.max(1, Math.floor(count / BATCH_SIZE)));
+  const requests = option("requests", 200);
+  const port = option("port", await freePort());
+  const ceilingPort = textOption("port") ? port + 1 : await freePort();
+  if (process.argv.includes("--postgres")) process.env.TEST_DATABASE = "postgresql";
+
+  ensureBuild();
+  console.log(`seeding ${count} users with an active session and an open connection each (${process.argv.includes("--postgres") ? "PostgreSQL" : "SQLite"})...`);
+  const { database, serverToken, apiToken, startAt } = await seed(count);
+  await database.db.$disconnect();
+  const dir = mkdtempSync(path.join(os.tmpdir(), "bench-traffic-"));
+  const children: ChildProcess[] = [];
+  try {
+    const env = consoleEnv(database.url, port);
+    children.push(await startChild([self, "ceiling", String(ceilingPort)], env, "listening"));
+    const profileDir = textOption("profile");
+    const profile = profileDir ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(profileDir)] : [];
+    const server = await startChild([path.join(root, "server.ts")], env, "listening", profile);
+    children.push(server);
+
+    const job = (baseUrl: string) => {
+      const file = path.join(dir, `job-${baseUrl.split(":").pop()}.json`);
+      writeFileSync(file, JSON.stringify({ baseUrl, serverToken, concurrency, connections: count, batches, startAt } satisfies Job));
+      return file;
+    };
+    console.log(`${batches} traffic reports of ${BATCH_SIZE} counters over ${count} connections, concurrency ${concurrency}, ${os.cpus().length} CPUs\n`);
+    const ceiling = summarise("bare node http", await runJsonChild<LoadResult>(self, ["load", job(`http://127.0.0.1:${ceilingPort}`)]));
+    const cpuBefore = cpuSeconds(server.pid);
+    const consoleResult = await runJsonChild<LoadResult>(self, ["load", job(`http://127.0.0.1:${port}`)]);
+    const cpuAfter = cpuSeconds(server.pid);
+    const consoleRate = summarise("console traffic hook", consoleResult);
+    console.log(`\ncounter updates ingested/s ${consoleRate.toFixed(0)} (goal 100000); ${consoleResult.applied} of ${consoleResult.updates} applied`);
+    if (cpuBefore !== null && cpuAfter !== null) {
+      console.log(`console CPU: ${(cpuAfter - cpuBefore).toFixed(1)} s, ${((1e6 * (cpuAfter - cpuBefore)) / Math.max(1, consoleResult.applied)).toFixed(1)} µs per update`);
+    }
+    console.log(`ratio to the ceiling: 1/${(ceiling / consoleRate).toFixed(1)} (${((100 * consoleRate) / ceiling).toFixed(1)} %)\n`);
+
+    const baseUrl = `http://127.0.0.1:${port}`;
+    console.log(`GET /api/current-users with ${count} live connections (goal p95 < 100 ms):`);
+    await timeCurrentUsers(baseUrl, apiToken, "default page", "", requests);
+    await timeCurrentUsers(baseUrl, apiToken, "sorted by bytesIn, filtered q=bench-1", "?sort=bytesIn&order=desc&q=bench-1&server=bench-edge", requests);
+    if (consoleResult.failures > 0) process.exitCode = 1;
+  } finally {
+    await stopChildren(children);
+    rmSync(dir, { recursive: true, force: true });
+    await database.drop();
+  }
+}
+
+const [role, arg] = process.argv.slice(2);
+if (role === "ceiling") runCeiling(Number(arg));
+else if (role === "load" && arg) void runLoad(arg);
+else
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
