@@ -1,7 +1,7 @@
-// An admin's disconnect and invalidate against a real OpenVPN server with the agent attached to its
-// management interface, and a real client logged in with a console session token: the agent
-// carries out the console's kill order, and what the client can do afterwards depends on which
-// action it was. Before each action the password on file is replaced by a wrong one, so a client
+// An admin's disconnect and invalidate, and replace_oldest across two servers, against real OpenVPN
+// servers with the agent attached to their management interfaces, and real clients logged in with
+// console session tokens: the agent carries out the console's kill order, and what the client can
+// do afterwards depends on why its tunnel was cut. Before each action the password on file is replaced by a wrong one, so a client
 // that gets back in can only have used its session token.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "../lib/db";
