@@ -5,7 +5,7 @@
 # with shellcheck, then runs integration/*.test.ts and lib/**/*.integration.test.ts (extra arguments go to vitest).
 # Needs root. Removes its namespaces, daemons and files afterwards, also after a failure, and
 # whatever an interrupted earlier run left behind (only names starting with "scv"). The namespaces,
-# addresses and the console's port (3241) are fixed: one run per machine at a time.
+# addresses and the console's ports (3241; 3311 for control.test.ts) are fixed: one run per machine at a time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -17,8 +17,8 @@ import { sleep, waitForLog } from "./wait";
 
 /** vitest.config.mts points DATABASE_URL (and so lib/db's `db`) at this file. */
 export const DATABASE_FILE = path.join(STATE_DIR, "console.db");
+/** The console's port unless a test file asks for its own. */
 export const CONSOLE_PORT = 3241;
-export const CONSOLE_URL = `http://${CONSOLE_ADDRESS}:${CONSOLE_PORT}`;
 const PID_FILE = path.join(STATE_DIR, "console.pid");
 const CONSOLE_LOG = path.join(STATE_DIR, "console.log");
 
@@ -48,7 +48,8 @@ export interface RunningConsole {
   stop(): Promise<void>;
 }
 
-export async function startConsole(): Promise<RunningConsole> {
+export async function startConsole(port = CONSOLE_PORT): Promise<RunningConsole> {
+  const url = `http://${CONSOLE_ADDRESS}:${port}`;
   if (!existsSync(path.join(ROOT, ".next", "BUILD_ID"))) {
     throw new Error("the console has no production build: run `npx next build` first (scripts/test.sh runs it before this stage)");
   }
@@ -64,10 +65,10 @@ export async function startConsole(): Promise<RunningConsole> {
       ...process.env,
       NODE_ENV: "production",
       NEXT_TELEMETRY_DISABLED: "1",
-      PORT: String(CONSOLE_PORT),
+      PORT: String(port),
       HOSTNAME: CONSOLE_ADDRESS,
       DATABASE_URL: `file:${DATABASE_FILE}`,
-      NEXTAUTH_URL: CONSOLE_URL,
+      NEXTAUTH_URL: url,
       NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
       ADMIN_PASSWORD: randomBytes(18).toString("base64url"),
     },
@@ -87,7 +88,7 @@ export async function startConsole(): Promise<RunningConsole> {
 
   const { token: adminToken } = await createApiToken(db, cliActor(), { name: "integration", role: "admin" });
   async function api<T>(method: string, route: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${CONSOLE_URL}${route}`, {
+    const response = await fetch(`${url}${route}`, {
       method,
       headers: { Authorization: `Bearer ${adminToken}`, ...(body === undefined ? {} : { "Content-Type": "application/json" }) },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -98,7 +99,7 @@ export async function startConsole(): Promise<RunningConsole> {
   }
 
   return {
-    url: CONSOLE_URL,
+    url,
     api,
     async registerServer(name, kind) {
       return (await api<{ token: string }>("POST", "/api/servers", { name, kind })).token;

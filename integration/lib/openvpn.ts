@@ -38,6 +38,8 @@ export interface OpenVpnServer {
   port: number;
   logPath: string;
   caCert: string;
+  /** The management interface's unix socket (one client at a time: the harness or an agent). */
+  managementSocket: string;
   clientList(): Promise<ClientListRow[]>;
   /** The one row of `username`, waiting for it to appear. */
   clientOf(username: string): Promise<ClientListRow>;
@@ -100,6 +102,7 @@ export async function startOpenVpnServer(pki: Pki, options: OpenVpnServerOptions
     port: options.port,
     logPath,
     caCert: pki.caCert,
+    managementSocket,
     clientList,
     async clientOf(username) {
       return waitFor(`${username} in status 3`, 10_000, async () => {

@@ -17,10 +17,11 @@ function assertRoot(): void {
   if (process.getuid?.() !== 0) throw new Error("the integration tests need root (network namespaces, tun devices)");
 }
 
-export async function setUpWorld(): Promise<World> {
+/** `consolePort`: the console's port (default CONSOLE_PORT). */
+export async function setUpWorld(consolePort?: number): Promise<World> {
   assertRoot();
   await createNetwork();
-  const console = await startConsole();
+  const console = await startConsole(consolePort);
   const pki = await makePki(path.join(STATE_DIR, "pki"), CLIENTS.map((client) => client.serverAddress));
   return { console, pki };
 }
