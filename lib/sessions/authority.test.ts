@@ -303,3 +303,34 @@ describe(`session authority (${process.env.TEST_DATABASE ?? "sqlite"})`, () => {
   });
 });
 
+
+describe(`connect racing an invalidation (${process.env.TEST_DATABASE ?? "sqlite"})`, () => {
+  it("refuses a tunnel whose session is invalidated while it comes up, and leaves the session revoked", async () => {
+    const username = await newUser();
+    const login = await auth(username, PASSWORD, "198.51.100.90", 47000);
+    if (!login.allow) throw new Error(login.reason);
+    // An admin's invalidation commits between connect's checks and its write.
+    const racing = new Proxy(t.db, {
+      get(target, property, receiver) {
+        if (property !== "$transaction") {
+          const value: unknown = Reflect.get(target, property, receiver);
+          return typeof value === "function" ? value.bind(target) : value;
+        }
+        return async (...args: Parameters<typeof target.$transaction>) => {
+          await target.session.update({ where: { id: login.sessionId }, data: { state: "revoked", stateReason: "invalidated by test", endedAt: at(1) } });
+          return (target.$transaction as (...a: unknown[]) => Promise<unknown>)(...args);
+        };
+      },
+    });
+    const result = await connect(
+      racing,
+      server,
+      connectHookSchema.parse({ username, client_ip: "198.51.100.90", client_port: 47000, connection_id: "198.51.100.90:47000" }),
+      at(1),
+    );
+    expect(result).toMatchObject({ allow: false, reason: "session ended while the tunnel came up: log in again" });
+    const session = await t.db.session.findUniqueOrThrow({ where: { id: login.sessionId }, include: { connections: true } });
+    expect(session).toMatchObject({ state: "revoked", stateReason: "invalidated by test" });
+    expect(session.connections.map((c) => c.disconnectedAt !== null)).toEqual([true]);
+  });
+});

@@ -373,7 +373,7 @@ export async function connect(db: Db, server: ServerView, input: ConnectHookInpu
   const token = issueToken ? newSessionToken() : null;
   const connectionId = randomUUID();
   const tokenHash = token ? hashToken(token) : current.tokenHash;
-  await db.$transaction([
+  const counts = await db.$transaction([
     // A tunnel the daemon never reported as ended cannot still be up under the same id.
     ...(input.connection_id
       ? [
@@ -389,8 +389,16 @@ export async function connect(db: Db, server: ServerView, input: ConnectHookInpu
       UPDATE "Session"
       SET "state" = ${"active"}, "stateReason" = NULL, "dormantSince" = NULL, "idleExpiresAt" = NULL,
           "lastSeenAt" = ${now}, "tokenHash" = ${tokenHash}
-      WHERE "id" = ${current.id}`,
+      WHERE "id" = ${current.id} AND "state" IN (${"pending"}, ${"active"}, ${"dormant"})`,
   ]);
+  if (counts.at(-1) === 0) {
+    // Invalidated (or expired) between the checks above and this write: the tunnel may not stay.
+    await db.connection.update({
+      where: { id: connectionId },
+      data: { disconnectedAt: now, endReason: "session ended while the tunnel came up" },
+    });
+    return refuse("session ended while the tunnel came up: log in again");
+  }
   return {
     allow: true,
     reason: token ? "tunnel up: new session token issued" : "tunnel up",
