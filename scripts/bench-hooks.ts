@@ -23,6 +23,7 @@ import {
   freePort,
   option,
   percentile,
+  postText,
   root,
   runJsonChild,
   startChild,
@@ -68,30 +69,8 @@ function runCeiling(port: number): void {
 }
 
 function post(agent: http.Agent, job: Job, action: string, fields: Record<string, string>): Promise<{ status: number; body: string }> {
-  const body = new URLSearchParams(fields).toString();
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      `${job.baseUrl}/api/hooks/v1/${action}`,
-      {
-        method: "POST",
-        agent,
-        headers: {
-          Authorization: `Bearer ${job.serverToken}`,
-          "Content-Type": "application/x-www-form-urlencoded",
-          "Content-Length": Buffer.byteLength(body),
-          Accept: "text/plain",
-        },
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on("data", (chunk: Buffer) => chunks.push(chunk));
-        response.on("end", () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
-        response.on("error", reject);
-      },
-    );
-    request.on("error", reject);
-    request.end(body);
-  });
+  const headers = { Authorization: `Bearer ${job.serverToken}`, "Content-Type": "application/x-www-form-urlencoded", Accept: "text/plain" };
+  return postText(agent, `${job.baseUrl}/api/hooks/v1/${action}`, headers, new URLSearchParams(fields).toString());
 }
 
 /** Token re-authentication then connect for every session, `concurrency` clients at a time. */

@@ -27,6 +27,7 @@ import {
   freePort,
   option,
   percentile,
+  postText,
   root,
   runJsonChild,
   startChild,
@@ -85,29 +86,8 @@ function runCeiling(port: number): void {
 }
 
 function postReport(agent: http.Agent, job: Job, body: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      `${job.baseUrl}/api/hooks/v1/traffic`,
-      {
-        method: "POST",
-        agent,
-        headers: {
-          Authorization: `Bearer ${job.serverToken}`,
-          "Content-Type": "application/json",
-          "Content-Length": Buffer.byteLength(body),
-          Accept: "application/json",
-        },
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on("data", (chunk: Buffer) => chunks.push(chunk));
-        response.on("end", () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
-        response.on("error", reject);
-      },
-    );
-    request.on("error", reject);
-    request.end(body);
-  });
+  const headers = { Authorization: `Bearer ${job.serverToken}`, "Content-Type": "application/json", Accept: "application/json" };
+  return postText(agent, `${job.baseUrl}/api/hooks/v1/traffic`, headers, body);
 }
 
 /** Posts every report, `concurrency` at a time, and counts the updates the answers say were applied. */
