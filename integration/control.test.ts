@@ -7,13 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "../lib/db";
 import { startOpenVpnAgent, type RunningAgent } from "./lib/agent";
 import { clientSide } from "./lib/network";
+import { labPort } from "./lib/paths";
 import { startOpenVpnClient, startOpenVpnServer, type OpenVpnClient, type OpenVpnServer } from "./lib/openvpn";
 import { waitForSessions } from "./lib/sessions";
 import { waitFor, waitForLog } from "./lib/wait";
 import { setUpWorld, tearDownWorld, type World } from "./lib/world";
 
 // Its own console port, so that it never answers for another file's console.
-const CONSOLE_PORT = 3311;
+const CONSOLE_PORT = labPort(3311);
 const WRONG = "not-the-password";
 // What the client logs when the server ends its tunnel (client-kill sends it a RESTART).
 const TUNNEL_CUT = /SIGUSR1\[soft,server-pushed-connection-reset\]/;

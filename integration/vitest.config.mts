@@ -5,6 +5,7 @@
 // the timeouts are long and files run one after another.
 import path from "node:path";
 import { defineConfig } from "vitest/config";
+import { STATE_DIR } from "./lib/paths";
 
 export default defineConfig({
   test: {
@@ -12,7 +13,7 @@ export default defineConfig({
     include: ["integration/**/*.test.ts", "lib/**/*.integration.test.ts"],
     environment: "node",
     // The test process reads the console's database (integration/lib/console.ts DATABASE_FILE).
-    env: { DATABASE_URL: "file:/tmp/scv-integration/console.db" },
+    env: { DATABASE_URL: `file:${STATE_DIR}/console.db` },
     testTimeout: 120_000,
     hookTimeout: 120_000,
     fileParallelism: false,

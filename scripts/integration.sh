@@ -4,8 +4,9 @@
 # the Debian packages it needs when missing (without starting their services), lints the hooks
 # with shellcheck, then runs integration/*.test.ts and lib/**/*.integration.test.ts (extra arguments go to vitest).
 # Needs root. Removes its namespaces, daemons and files afterwards, also after a failure, and
-# whatever an interrupted earlier run left behind (only names starting with "scv"). The namespaces,
-# addresses and the console's ports (3241; 3311 for control.test.ts) are fixed: one run per machine at a time.
+# whatever an interrupted earlier run left behind (only names starting with "scv-"). SCV_LAB=N (0-9)
+# gives a run its own namespaces, addresses, ports and state directory (integration/lib/paths.ts),
+# so that runs with different SCV_LAB can share a machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -11,14 +11,14 @@ import { cliActor } from "../../lib/actor";
 import { createApiToken } from "../../lib/api-tokens";
 import { db } from "../../lib/db";
 import { CONSOLE_ADDRESS } from "./network";
-import { ROOT, STATE_DIR } from "./paths";
+import { labPort, ROOT, STATE_DIR } from "./paths";
 import { isAlive } from "./processes";
 import { sleep, waitForLog } from "./wait";
 
 /** vitest.config.mts points DATABASE_URL (and so lib/db's `db`) at this file. */
 export const DATABASE_FILE = path.join(STATE_DIR, "console.db");
 /** The console's port unless a test file asks for its own. */
-export const CONSOLE_PORT = 3241;
+export const CONSOLE_PORT = labPort(3241);
 const PID_FILE = path.join(STATE_DIR, "console.pid");
 const CONSOLE_LOG = path.join(STATE_DIR, "console.log");
 

@@ -6,17 +6,22 @@
 //                                 scv-sK 10.213.(K+1).1/24 <-------> scv-cK 10.213.(K+1).2/24
 //
 // No namespace forwards packets, so clients reach only the VPN server and the server reaches only
-// the console. 10.213.0.9 answers nobody: a console that does not respond. Every name starts with "scv": a new run first removes whatever an interrupted run
-// left behind (processes inside scv namespaces, the namespaces, the root link), and nothing else.
+// the console. 10.213.0.9 answers nobody: a console that does not respond. Every name starts with
+// "scv-": a new run first removes whatever an interrupted run left behind (processes inside scv-
+// namespaces, the namespaces, the root link), and nothing else. With SCV_LAB=N (paths.ts) the
+// names start with "scvN-" and the addresses with 10.(213+N).
 import { command } from "./exec";
+import { NAME_PREFIX, SUBNET_OCTET } from "./paths";
 import { sleep } from "./wait";
 
-export const SERVER_NS = "scv-srv";
-export const CONSOLE_ADDRESS = "10.213.0.1";
+const NET = `10.${SUBNET_OCTET}`;
+export const SERVER_NS = `${NAME_PREFIX}-srv`;
+export const CONSOLE_ADDRESS = `${NET}.0.1`;
 /** On the uplink's subnet but no host has it: connections to it time out. */
-export const SILENT_ADDRESS = "10.213.0.9";
-const SERVER_UPLINK_ADDRESS = "10.213.0.2";
-const ROOT_LINK = "scv-up0";
+export const SILENT_ADDRESS = `${NET}.0.9`;
+const SERVER_UPLINK_ADDRESS = `${NET}.0.2`;
+const ROOT_LINK = `${NAME_PREFIX}-up0`;
+const SERVER_UPLINK = `${NAME_PREFIX}-up1`;
 const CLIENT_COUNT = 2;
 
 export interface ClientSide {
@@ -31,11 +36,11 @@ export interface ClientSide {
 }
 
 export const CLIENTS: readonly ClientSide[] = Array.from({ length: CLIENT_COUNT }, (_, k) => ({
-  ns: `scv-c${k}`,
-  address: `10.213.${k + 1}.2`,
-  otherAddress: `10.213.${k + 1}.3`,
-  serverAddress: `10.213.${k + 1}.1`,
-  link: `scv-c${k}`,
+  ns: `${NAME_PREFIX}-c${k}`,
+  address: `${NET}.${k + 1}.2`,
+  otherAddress: `${NET}.${k + 1}.3`,
+  serverAddress: `${NET}.${k + 1}.1`,
+  link: `${NAME_PREFIX}-c${k}`,
 }));
 
 const ip = (...args: string[]) => command("ip", args);
@@ -45,10 +50,10 @@ async function scvNamespaces(): Promise<string[]> {
   return stdout
     .split("\n")
     .map((line) => line.split(" ")[0] ?? "")
-    .filter((name) => name.startsWith("scv"));
+    .filter((name) => name.startsWith(`${NAME_PREFIX}-`));
 }
 
-/** Ends every process inside the scv namespaces, then deletes them and the root link. */
+/** Ends every process inside this run's namespaces, then deletes them and the root link. */
 export async function removeNetwork(): Promise<void> {
   const namespaces = await scvNamespaces();
   for (const signal of ["SIGTERM", "SIGKILL"] as const) {
@@ -77,13 +82,13 @@ export async function createNetwork(): Promise<void> {
   try {
     await ip("netns", "add", SERVER_NS);
     await ip("-n", SERVER_NS, "link", "set", "lo", "up");
-    await ip("link", "add", ROOT_LINK, "type", "veth", "peer", "name", "scv-up1", "netns", SERVER_NS);
+    await ip("link", "add", ROOT_LINK, "type", "veth", "peer", "name", SERVER_UPLINK, "netns", SERVER_NS);
     await ip("addr", "add", `${CONSOLE_ADDRESS}/24`, "dev", ROOT_LINK);
     await ip("link", "set", ROOT_LINK, "up");
-    await ip("-n", SERVER_NS, "addr", "add", `${SERVER_UPLINK_ADDRESS}/24`, "dev", "scv-up1");
-    await ip("-n", SERVER_NS, "link", "set", "scv-up1", "up");
+    await ip("-n", SERVER_NS, "addr", "add", `${SERVER_UPLINK_ADDRESS}/24`, "dev", SERVER_UPLINK);
+    await ip("-n", SERVER_NS, "link", "set", SERVER_UPLINK, "up");
     for (const [k, client] of CLIENTS.entries()) {
-      const serverSide = `scv-s${k}`;
+      const serverSide = `${NAME_PREFIX}-s${k}`;
       await ip("netns", "add", client.ns);
       await ip("-n", client.ns, "link", "set", "lo", "up");
       await ip("-n", SERVER_NS, "link", "add", serverSide, "type", "veth", "peer", "name", client.link, "netns", client.ns);

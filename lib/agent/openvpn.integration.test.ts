@@ -18,7 +18,9 @@ import { createVpnUser } from "../vpn-users";
 import { runAgent } from "./run";
 
 const available = openVpnLabAvailable();
-const CONSOLE_PORT = Number(process.env.AGENT_TEST_PORT ?? 3261);
+// SCV_LAB (integration/lib/paths.ts) keeps concurrent runs on one machine apart.
+const LAB = Number(process.env.SCV_LAB ?? 0);
+const CONSOLE_PORT = 3261 + 100 * LAB;
 
 async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 45_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -104,7 +106,7 @@ describe.skipIf(!available)(`agent against a real OpenVPN server (${process.env.
     const registered = await registerServer(t.db, cliActor(), { name: "lab-openvpn", kind: "openvpn" });
     token = registered.token;
     await createVpnUser(t.db, cliActor(), { username: "labuser", password: "lab-password" });
-    lab = createOpenVpnLab("a");
+    lab = createOpenVpnLab(`a${LAB}`);
     const tokenFile = path.join(lab.dir, "server-token");
     writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
     await listen();
