@@ -1,12 +1,40 @@
-// Pieces shared by the benchmark scripts (bench-hooks, bench-traffic): options, ports, the
-// production build, starting the console and its child processes, and the figures.
+// Pieces shared by the benchmarks (hooks.ts, traffic.ts, and bench.ts which runs them all):
+// options, ports, the production build, starting the console and its child processes, figures.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 
 export const root = path.resolve(import.meta.dirname, "..", "..");
+
+/**
+ * The entry point of a benchmark script when node was started with it (not when it is imported):
+ * one of its child roles, `ceiling <port>` or `load <job.json>`, or else its main.
+ */
+export function benchScript(
+  moduleUrl: string,
+  roles: { ceiling: (port: number) => void; load: (jobFile: string) => Promise<void>; main: () => Promise<void> },
+): void {
+  if (process.argv[1] === undefined || path.resolve(process.argv[1]) !== fileURLToPath(moduleUrl)) return;
+  const [role, arg] = process.argv.slice(2);
+  if (role === "ceiling") roles.ceiling(Number(arg));
+  else if (role === "load" && arg) void roles.load(arg);
+  else
+    roles.main().catch((error: unknown) => {
+      console.error(error instanceof Error ? error.message : error);
+      process.exit(1);
+    });
+}
+
+/** `--port` and `--profile`, which every benchmark takes. */
+export function consoleOptions(): { port: number | undefined; profileDir: string | undefined } {
+  return { port: textOption("port") ? option("port", 3000) : undefined, profileDir: textOption("profile") };
+}
+
+/** Node flags that write a V8 CPU profile into `dir`, when given. */
+export const profileFlags = (dir: string | undefined): string[] => (dir ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(dir)] : []);
 
 export function textOption(name: string): string | undefined {
   const index = process.argv.indexOf(`--${name}`);
@@ -81,6 +109,19 @@ export function runJsonChild<T>(script: string, args: string[]): Promise<T> {
 
 export function stopChildren(children: ChildProcess[]): Promise<unknown> {
   return Promise.all(children.map((child) => new Promise((resolve) => child.once("exit", resolve).kill("SIGTERM"))));
+}
+
+/** Resident memory of a process now and at its peak, in MiB (Linux /proc), or null elsewhere. */
+export function residentMemory(pid: number | undefined): { currentMiB: number; peakMiB: number } | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? NaN);
+    const current = kib("VmRSS");
+    const peak = kib("VmHWM");
+    return Number.isFinite(current) && Number.isFinite(peak) ? { currentMiB: current / 1024, peakMiB: peak / 1024 } : null;
+  } catch {
+    return null;
+  }
 }
 
 /** CPU seconds a process has used (Linux /proc; clock ticks of 1/100 s), or null elsewhere. */

@@ -5,7 +5,8 @@
 //     a separate load process and prints counter updates ingested per second, next to a bare Node
 //     http server receiving the same reports (the ceiling on this machine, in the same run);
 //  2. times GET /api/current-users with an admin API token: the default page, then a sorted and
-//     filtered page (p50, p95, p99).
+//     filtered page (p50, p95, p99);
+//  3. prints the console's resident memory with those N live connections.
 //
 //   npm run bench:traffic -- [--sessions 10000] [--batches 200] [--concurrency 4] [--requests 200]
 //                            [--port 3000] [--postgres] [--profile DIR]
@@ -21,21 +22,24 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import {
+  benchScript,
   consoleEnv,
+  consoleOptions,
   cpuSeconds,
   ensureBuild,
   freePort,
   option,
   percentile,
   postText,
+  profileFlags,
+  residentMemory,
   root,
   runJsonChild,
   startChild,
   stopChildren,
-  textOption,
-} from "./bench/common";
+} from "./common";
 
-const self = path.join(root, "scripts", "bench-traffic.ts");
+const self = path.join(root, "scripts", "bench", "traffic.ts");
 /** Counters per traffic report, as an agent sends them. */
 const BATCH_SIZE = 1000;
 
@@ -71,11 +75,22 @@ function reportBodies(job: Job): string[] {
   });
 }
 
+/**
+ * The ceiling: answers a traffic report with its count, and a GET of Current Users with the last
+ * page PUT to it (the console's own answer, so that both send the same bytes).
+ */
 function runCeiling(port: number): void {
+  let page = "{}";
   const server = http.createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("end", () => {
+      if (request.method === "PUT") page = Buffer.concat(chunks).toString("utf8");
+      if (request.method !== "POST") {
+        response.writeHead(200, { "Content-Type": "application/json", "Cache-Control": "no-store" });
+        response.end(page);
+        return;
+      }
       const report = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { connections: unknown[] };
       response.writeHead(200, { "Content-Type": "application/json", "Cache-Control": "no-store" });
       response.end(JSON.stringify({ applied: report.connections.length, stale: 0, resets: [], unknown: [], ended: [] }));
@@ -133,11 +148,11 @@ function summarise(label: string, result: LoadResult): number {
 
 /** N users, each with one active session and one open connection `c-<i>`; a server; an admin API token. */
 async function seed(count: number) {
-  const { createTestDb } = await import("../lib/testing/test-db");
-  const { cliActor } = await import("../lib/actor");
-  const { registerServer } = await import("../lib/servers");
-  const { createApiToken } = await import("../lib/api-tokens");
-  const { effectivePolicyFor } = await import("../lib/policies");
+  const { createTestDb } = await import("../../lib/testing/test-db");
+  const { cliActor } = await import("../../lib/actor");
+  const { registerServer } = await import("../../lib/servers");
+  const { createApiToken } = await import("../../lib/api-tokens");
+  const { effectivePolicyFor } = await import("../../lib/policies");
 
   const database = await createTestDb();
   const { db } = database;
@@ -177,38 +192,84 @@ async function seed(count: number) {
   return { database, serverToken, apiToken, startAt: Math.floor(now.getTime() / 1000) - 3600 };
 }
 
+export interface LatencyFigures {
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+}
+
 /** `requests` sequential GETs of one Current Users page; prints p50/p95/p99 and the rows it saw. */
-async function timeCurrentUsers(baseUrl: string, apiToken: string, label: string, query: string, requests: number) {
+async function timeCurrentUsers(
+  baseUrl: string,
+  apiToken: string,
+  label: string,
+  query: string,
+  requests: number,
+): Promise<{ figures: LatencyFigures; lastPage: string }> {
   const times: number[] = [];
   let total = -1;
+  let lastPage = "";
   for (let i = 0; i < requests; i += 1) {
     const started = performance.now();
     const response = await fetch(`${baseUrl}/api/current-users${query}`, { headers: { Authorization: `Bearer ${apiToken}` } });
-    const body = (await response.json()) as { total?: number; error?: string };
+    lastPage = await response.text();
     times.push(performance.now() - started);
-    if (!response.ok) throw new Error(`GET /api/current-users${query}: ${response.status} ${JSON.stringify(body)}`);
-    total = body.total ?? -1;
+    if (!response.ok) throw new Error(`GET /api/current-users${query}: ${response.status} ${lastPage.slice(0, 300)}`);
+    total = (JSON.parse(lastPage) as { total?: number }).total ?? -1;
   }
   const sorted = times.sort((a, b) => a - b);
+  const matches = total >= 0 ? `, ${total} matching connections` : "";
   console.log(
     `${label.padEnd(38)} p50 ${percentile(sorted, 50).toFixed(1).padStart(6)} ms  p95 ${percentile(sorted, 95).toFixed(1).padStart(6)} ms  ` +
-      `p99 ${percentile(sorted, 99).toFixed(1).padStart(6)} ms  (${requests} requests, ${total} matching connections)`,
+      `p99 ${percentile(sorted, 99).toFixed(1).padStart(6)} ms  (${requests} requests${matches})`,
   );
+  return { figures: { p50Ms: percentile(sorted, 50), p95Ms: percentile(sorted, 95), p99Ms: percentile(sorted, 99) }, lastPage };
 }
 
-async function main(): Promise<void> {
-  const count = option("sessions", 10_000);
-  const batches = option("batches", 200);
+/** The same sequential GETs against the ceiling, which answers with `page` (the console's own answer). */
+async function timeCeilingPage(ceilingUrl: string, page: string, requests: number): Promise<LatencyFigures> {
+  await fetch(`${ceilingUrl}/api/current-users`, { method: "PUT", body: page });
+  return (await timeCurrentUsers(ceilingUrl, "-", "bare node http, same page", "", requests)).figures;
+}
+
+export interface TrafficBenchOptions {
+  sessions: number;
+  batches: number;
+  concurrency: number;
+  requests: number;
+  postgres: boolean;
+  port?: number;
+  profileDir?: string;
+}
+
+export interface TrafficBenchFigures {
+  updatesPerSecond: number;
+  reportP50Ms: number;
+  reportP95Ms: number;
+  reportP99Ms: number;
+  ceilingUpdatesPerSecond: number;
+  cpuMicrosPerUpdate: number | null;
+  failures: number;
+  currentUsers: LatencyFigures;
+  currentUsersSearch: LatencyFigures;
+  /** The ceiling sending the console's default page. */
+  currentUsersCeiling: LatencyFigures;
+  /** The console's resident memory with N live connections, after the run, and its peak. */
+  memory: { currentMiB: number; peakMiB: number } | null;
+}
+
+/** Seeds N live connections, starts the console and the ceiling, measures, prints and returns the figures. */
+export async function benchTraffic(options: TrafficBenchOptions): Promise<TrafficBenchFigures> {
+  const { sessions: count, batches, requests } = options;
   // Two reports of one connection in flight at once may land out of order (the later one is then
   // stale): keep at most one round of reports in flight.
-  const concurrency = Math.min(option("concurrency", 4), Math.max(1, Math.floor(count / BATCH_SIZE)));
-  const requests = option("requests", 200);
-  const port = option("port", await freePort());
-  const ceilingPort = textOption("port") ? port + 1 : await freePort();
-  if (process.argv.includes("--postgres")) process.env.TEST_DATABASE = "postgresql";
+  const concurrency = Math.min(options.concurrency, Math.max(1, Math.floor(count / BATCH_SIZE)));
+  const port = options.port ?? (await freePort());
+  const ceilingPort = options.port ? port + 1 : await freePort();
+  process.env.TEST_DATABASE = options.postgres ? "postgresql" : "sqlite";
 
   ensureBuild();
-  console.log(`seeding ${count} users with an active session and an open connection each (${process.argv.includes("--postgres") ? "PostgreSQL" : "SQLite"})...`);
+  console.log(`seeding ${count} users with an active session and an open connection each (${options.postgres ? "PostgreSQL" : "SQLite"})...`);
   const { database, serverToken, apiToken, startAt } = await seed(count);
   await database.db.$disconnect();
   const dir = mkdtempSync(path.join(os.tmpdir(), "bench-traffic-"));
@@ -216,8 +277,7 @@ async function main(): Promise<void> {
   try {
     const env = consoleEnv(database.url, port);
     children.push(await startChild([self, "ceiling", String(ceilingPort)], env, "listening"));
-    const profileDir = textOption("profile");
-    const profile = profileDir ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(profileDir)] : [];
+    const profile = profileFlags(options.profileDir);
     const server = await startChild([path.join(root, "server.ts")], env, "listening", profile);
     children.push(server);
 
@@ -232,17 +292,40 @@ async function main(): Promise<void> {
     const consoleResult = await runJsonChild<LoadResult>(self, ["load", job(`http://127.0.0.1:${port}`)]);
     const cpuAfter = cpuSeconds(server.pid);
     const consoleRate = summarise("console traffic hook", consoleResult);
+    const cpuMicrosPerUpdate = cpuBefore !== null && cpuAfter !== null ? (1e6 * (cpuAfter - cpuBefore)) / Math.max(1, consoleResult.applied) : null;
     console.log(`\ncounter updates ingested/s ${consoleRate.toFixed(0)} (goal 100000); ${consoleResult.applied} of ${consoleResult.updates} applied`);
-    if (cpuBefore !== null && cpuAfter !== null) {
-      console.log(`console CPU: ${(cpuAfter - cpuBefore).toFixed(1)} s, ${((1e6 * (cpuAfter - cpuBefore)) / Math.max(1, consoleResult.applied)).toFixed(1)} µs per update`);
+    if (cpuMicrosPerUpdate !== null) {
+      console.log(`console CPU: ${((cpuMicrosPerUpdate * consoleResult.applied) / 1e6).toFixed(1)} s, ${cpuMicrosPerUpdate.toFixed(1)} µs per update`);
     }
     console.log(`ratio to the ceiling: 1/${(ceiling / consoleRate).toFixed(1)} (${((100 * consoleRate) / ceiling).toFixed(1)} %)\n`);
 
     const baseUrl = `http://127.0.0.1:${port}`;
     console.log(`GET /api/current-users with ${count} live connections (goal p95 < 100 ms):`);
-    await timeCurrentUsers(baseUrl, apiToken, "default page", "", requests);
-    await timeCurrentUsers(baseUrl, apiToken, "sorted by bytesIn, filtered q=bench-1", "?sort=bytesIn&order=desc&q=bench-1&server=bench-edge", requests);
-    if (consoleResult.failures > 0) process.exitCode = 1;
+    const defaultPage = await timeCurrentUsers(baseUrl, apiToken, "default page", "", requests);
+    const search = await timeCurrentUsers(
+      baseUrl,
+      apiToken,
+      "sorted by bytesIn, filtered q=bench-1",
+      "?sort=bytesIn&order=desc&q=bench-1&server=bench-edge",
+      requests,
+    );
+    const currentUsersCeiling = await timeCeilingPage(`http://127.0.0.1:${ceilingPort}`, defaultPage.lastPage, requests);
+    const memory = residentMemory(server.pid);
+    if (memory) console.log(`\nconsole memory with ${count} live connections: ${memory.currentMiB.toFixed(0)} MiB resident, peak ${memory.peakMiB.toFixed(0)} MiB`);
+    const sorted = [...consoleResult.requestMs].sort((a, b) => a - b);
+    return {
+      updatesPerSecond: consoleRate,
+      reportP50Ms: percentile(sorted, 50),
+      reportP95Ms: percentile(sorted, 95),
+      reportP99Ms: percentile(sorted, 99),
+      ceilingUpdatesPerSecond: ceiling,
+      cpuMicrosPerUpdate,
+      failures: consoleResult.failures,
+      currentUsers: defaultPage.figures,
+      currentUsersSearch: search.figures,
+      currentUsersCeiling,
+      memory,
+    };
   } finally {
     await stopChildren(children);
     rmSync(dir, { recursive: true, force: true });
@@ -250,11 +333,16 @@ async function main(): Promise<void> {
   }
 }
 
-const [role, arg] = process.argv.slice(2);
-if (role === "ceiling") runCeiling(Number(arg));
-else if (role === "load" && arg) void runLoad(arg);
-else
-  main().catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
+async function main(): Promise<void> {
+  const figures = await benchTraffic({
+    sessions: option("sessions", 10_000),
+    batches: option("batches", 200),
+    concurrency: option("concurrency", 4),
+    requests: option("requests", 200),
+    postgres: process.argv.includes("--postgres"),
+    ...consoleOptions(),
   });
+  if (figures.failures > 0) process.exitCode = 1;
+}
+
+benchScript(import.meta.url, { ceiling: runCeiling, load: runLoad, main });
