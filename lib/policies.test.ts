@@ -11,6 +11,8 @@ import {
   getScopePolicy,
   listPolicyScopes,
   previewImport,
+  resolveUserPolicies,
+  resolveUserPolicy,
   revertPolicyChange,
   scopeFromTarget,
   updateScopePolicy,
@@ -64,6 +66,31 @@ describe(`policies in the database (${process.env.TEST_DATABASE ?? "sqlite"})`, 
     const groupView = await getScopePolicy(t.db, { scope: "group", name: group });
     expect(groupView.fields.keepaliveInterval).toMatchObject({ set: 15, effective: 15 });
     await updateScopePolicy(t.db, actor, { scope: "default" }, { keepaliveInterval: null });
+  });
+
+  it("resolves many users at once exactly as it resolves each alone", async () => {
+    const first = await member();
+    const second = await member();
+    const loner = unique("bob");
+    await createVpnUser(t.db, actor, { username: loner });
+    await updateScopePolicy(t.db, actor, { scope: "default" }, { inactivityBytes: 4096 });
+    await updateScopePolicy(t.db, actor, { scope: "group", name: first.group }, { inactivityWindow: 600, inactivityBytes: 20_000 });
+    await updateScopePolicy(t.db, actor, { scope: "user", name: second.username }, { inactivityEnforced: true, inactivityBytes: 1 });
+    const users = await t.db.vpnUser.findMany({
+      where: { username: { in: [first.username, second.username, loner] } },
+      include: { group: { select: { name: true } } },
+    });
+    const all = await resolveUserPolicies(t.db, users);
+    expect(all.size).toBe(3);
+    for (const user of users) expect(all.get(user.id)).toEqual(await resolveUserPolicy(t.db, user));
+    const byName = new Map(users.map((user) => [user.username, all.get(user.id)]));
+    expect(byName.get(first.username)).toMatchObject({
+      inactivityWindow: { value: 600, source: { scope: "group" } },
+      inactivityBytes: { value: 20_000, source: { scope: "group" } },
+    });
+    expect(byName.get(second.username)).toMatchObject({ inactivityEnforced: { value: true }, inactivityBytes: { value: 1 } });
+    expect(byName.get(loner)).toMatchObject({ inactivityBytes: { value: 4096, source: { scope: "default" } } });
+    await updateScopePolicy(t.db, actor, { scope: "default" }, { inactivityBytes: null });
   });
 
   it("rejects invalid values with a field error and changes nothing", async () => {

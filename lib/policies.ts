@@ -50,13 +50,8 @@ export interface PolicySubject {
   group: { name: string } | null;
 }
 
-export async function resolveUserPolicy(db: Db | Tx, user: PolicySubject): Promise<ResolvedPolicy> {
-  const userKey = userScopeKey(user.id);
-  const groupKey = user.groupId ? groupScopeKey(user.groupId) : userKey;
-  // Raw SQL: every hook decision reads this, and the query builder costs several times more.
-  const rows = await db.$queryRaw<Policy[]>`
-    SELECT * FROM "Policy" WHERE "scopeKey" IN (${DEFAULT_SCOPE_KEY}, ${groupKey}, ${userKey})`;
-  const byKey = new Map(rows.map((row) => [row.scopeKey, row]));
+/** A user's policy from the scope rows at hand (by scopeKey): DEFAULT, their group's, their own. */
+function resolveFromRows(byKey: Map<string, Policy>, user: PolicySubject): ResolvedPolicy {
   return resolvePolicy({
     defaultScope: { values: overridesFromRow(byKey.get(DEFAULT_SCOPE_KEY)) },
     group:
@@ -65,6 +60,27 @@ export async function resolveUserPolicy(db: Db | Tx, user: PolicySubject): Promi
         : null,
     user: { name: user.username, values: overridesFromRow(byKey.get(userScopeKey(user.id))) },
   });
+}
+
+export async function resolveUserPolicy(db: Db | Tx, user: PolicySubject): Promise<ResolvedPolicy> {
+  const userKey = userScopeKey(user.id);
+  const groupKey = user.groupId ? groupScopeKey(user.groupId) : userKey;
+  // Raw SQL: every hook decision reads this, and the query builder costs several times more.
+  const rows = await db.$queryRaw<Policy[]>`
+    SELECT * FROM "Policy" WHERE "scopeKey" IN (${DEFAULT_SCOPE_KEY}, ${groupKey}, ${userKey})`;
+  return resolveFromRows(new Map(rows.map((row) => [row.scopeKey, row])), user);
+}
+
+/** The policies of many users at once (a page of Current Users, an enforcement pass): one query. */
+export async function resolveUserPolicies(db: Db | Tx, users: PolicySubject[]): Promise<Map<string, ResolvedPolicy>> {
+  const keys = new Set([DEFAULT_SCOPE_KEY]);
+  for (const user of users) {
+    keys.add(userScopeKey(user.id));
+    if (user.groupId) keys.add(groupScopeKey(user.groupId));
+  }
+  const rows = await db.policy.findMany({ where: { scopeKey: { in: [...keys] } } });
+  const byKey = new Map(rows.map((row) => [row.scopeKey, row]));
+  return new Map(users.map((user) => [user.id, resolveFromRows(byKey, user)]));
 }
 
 export async function effectivePolicyFor(db: Db | Tx, user: PolicySubject): Promise<PolicyValues> {

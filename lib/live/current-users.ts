@@ -4,8 +4,7 @@
 // per-server breakdown cover the whole filtered set.
 import { z } from "zod";
 import { containsText, type Db } from "../db";
-import { DEFAULT_SCOPE_KEY, groupScopeKey, overridesFromRow, userScopeKey } from "../policies";
-import { resolvePolicy } from "../policy/resolve";
+import { resolveUserPolicies, type PolicySubject } from "../policies";
 import { trafficRetention } from "../traffic/retention";
 import { CURRENT_USERS_SORTS } from "./current-users-sorts";
 import { pageSchema, pageSizeSchema } from "../validation/common";
@@ -113,39 +112,14 @@ function orderFor(query: CurrentUsersQuery) {
   }
 }
 
-interface PolicyUser {
-  id: string;
-  username: string;
-  groupId: string | null;
-  group: { name: string } | null;
-}
-
 /** The inactivity settings of many users at once: one query for all their scopes. */
-export async function inactivityPolicies(db: Db, users: PolicyUser[]) {
-  const keys = new Set([DEFAULT_SCOPE_KEY]);
-  for (const user of users) {
-    keys.add(userScopeKey(user.id));
-    if (user.groupId) keys.add(groupScopeKey(user.groupId));
-  }
-  const rows = await db.policy.findMany({ where: { scopeKey: { in: [...keys] } } });
-  const byKey = new Map(rows.map((row) => [row.scopeKey, row]));
-  const defaultScope = { values: overridesFromRow(byKey.get(DEFAULT_SCOPE_KEY)) };
+export async function inactivityPolicies(db: Db, users: PolicySubject[]) {
+  const resolved = await resolveUserPolicies(db, users);
   return new Map(
-    users.map((user) => {
-      const resolved = resolvePolicy({
-        defaultScope,
-        group: user.groupId && user.group ? { name: user.group.name, values: overridesFromRow(byKey.get(groupScopeKey(user.groupId))) } : null,
-        user: { name: user.username, values: overridesFromRow(byKey.get(userScopeKey(user.id))) },
-      });
-      return [
-        user.id,
-        {
-          window: resolved.inactivityWindow.value,
-          threshold: resolved.inactivityBytes.value,
-          enforced: resolved.inactivityEnforced.value,
-        },
-      ];
-    }),
+    [...resolved].map(([userId, policy]) => [
+      userId,
+      { window: policy.inactivityWindow.value, threshold: policy.inactivityBytes.value, enforced: policy.inactivityEnforced.value },
+    ]),
   );
 }
 
