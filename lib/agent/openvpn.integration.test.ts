@@ -153,14 +153,18 @@ describe.skipIf(!available)(`agent against a real OpenVPN server (${process.env.
   it("carries out a queued kill: the client is cut and the order acknowledged", async () => {
     const row = await connection(first);
     const started = Date.now();
-    const { orderId } = await queueKill(t.db, row.id, "integration test");
+    const { orderId } = await queueKill(t.db, row.id, 'integration test: "quoted" reason');
     const order = await waitFor("the agent to acknowledge the kill", async () => {
       const order = await t.db.agentOrder.findUniqueOrThrow({ where: { id: orderId } });
       return order.state === "pending" ? null : order;
     });
     console.log(`queued kill acknowledged after ${Date.now() - started} ms`);
     expect(order).toMatchObject({ state: "done", result: expect.stringMatching(/^client-kill \d+: SUCCESS/) });
-    expect(readFileSync(path.join(lab.dir, "server.log"), "utf8")).toMatch(/MANAGEMENT: CMD 'client-kill \d+'/);
+    expect(readFileSync(path.join(lab.dir, "server.log"), "utf8")).toMatch(/MANAGEMENT: CMD 'client-kill \d+ /);
+    // The reason reaches the client.
+    await waitFor("the client to log the reason", async () =>
+      readFileSync(path.join(lab.dir, "client.log"), "utf8").includes(`Connection reset command was pushed by server ('integration test: "quoted" reason')`),
+    );
     // RESTART: the client comes back as a new connection.
     first = await nextConnect();
   }, 120_000);

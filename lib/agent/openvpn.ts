@@ -18,6 +18,21 @@ export interface OpenVpnSourceOptions {
   reconcileMs?: number;
 }
 
+/** Longest reason passed to a client: it travels in one control-channel message. */
+const CLIENT_REASON_MAX = 200;
+
+/**
+ * The management command that kills client CID and tells it why: `RESTART,<reason>` makes an
+ * OpenVPN 2.x client log "Connection reset command was pushed by server ('<reason>')" and
+ * reconnect (where the console decides whether its token still counts). The reason is one
+ * quoted argument: control characters become spaces, backslashes and quotes are escaped.
+ */
+export function clientKillCommand(cid: string, reason: string): string {
+  const clean = reason.replace(/[\u0000-\u001f\u007f]+/g, " ").trim().slice(0, CLIENT_REASON_MAX);
+  const message = clean ? `RESTART,${clean}` : "RESTART";
+  return `client-kill ${cid} "${message.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+}
+
 export class OpenVpnSource implements CounterSource {
   private connection: ManagementConnection | null = null;
   /** CID -> real address (ip:port), from the latest status 3. */
@@ -53,7 +68,7 @@ export class OpenVpnSource implements CounterSource {
     }
   }
 
-  async kill(connectionId: string): Promise<string> {
+  async kill(connectionId: string, reason: string): Promise<string> {
     let cid = this.cidOf(connectionId);
     if (cid === undefined) {
       await this.reconcile();
@@ -62,7 +77,7 @@ export class OpenVpnSource implements CounterSource {
     if (cid === undefined) throw new Error(`no OpenVPN client with real address ${connectionId}`);
     const connection = this.connection;
     if (!connection) throw new Error("not connected to the management interface");
-    const answer = await connection.command(`client-kill ${cid}`);
+    const answer = await connection.command(clientKillCommand(cid, reason));
     return `client-kill ${cid}: ${answer.join(" ")}`;
   }
 

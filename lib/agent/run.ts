@@ -200,7 +200,7 @@ export async function followOrders(
 async function carryOut(source: CounterSource, order: Order): Promise<Ack> {
   if (order.action !== "kill") return { id: order.id, ok: false, detail: `unknown order "${order.action}"` };
   try {
-    return { id: order.id, ok: true, detail: await source.kill(order.connection_id) };
+    return { id: order.id, ok: true, detail: await source.kill(order.connection_id, order.reason) };
   } catch (error) {
     return { id: order.id, ok: false, detail: message(error) };
   }

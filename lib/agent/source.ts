@@ -5,8 +5,11 @@ import type { Reading } from "./buffer";
 export interface CounterSource {
   /** Runs until the signal aborts, handing readings to `emit`; survives daemon restarts. */
   run(emit: (readings: Reading[]) => void, signal: AbortSignal): Promise<void>;
-  /** Ends one connection; resolves with the daemon's answer, rejects when it could not. */
-  kill(connectionId: string): Promise<string>;
+  /**
+   * Ends one connection; resolves with the daemon's answer, rejects when it could not. `reason`
+   * is passed on to the client where the daemon can carry it.
+   */
+  kill(connectionId: string, reason: string): Promise<string>;
 }
 
 export type Log = (line: string) => void;

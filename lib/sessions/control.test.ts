@@ -109,7 +109,7 @@ describe(`session control (${process.env.TEST_DATABASE ?? "sqlite"})`, () => {
     }
     const orders = await t.db.agentOrder.findMany({ where: { connection: { session: { userId: (await t.db.vpnUser.findUniqueOrThrow({ where: { username } })).id } } } });
     expect(orders).toHaveLength(2);
-    expect(orders.every((o) => o.state === "pending" && o.reason === "session invalidated by alice-admin: laptop lost")).toBe(true);
+    expect(orders.every((o) => o.state === "pending" && o.reason === "session invalidated by an administrator: laptop lost")).toBe(true);
 
     // The agent next to the server picks its kill up at its next poll.
     const polled = await markAgentSeen();
@@ -157,7 +157,7 @@ describe(`session control (${process.env.TEST_DATABASE ?? "sqlite"})`, () => {
     expect(done.summary).toMatchObject({ sessions: 1, sessionsRevoked: 0, tunnels: 1, tunnelsKillQueued: 1 });
     expect((await t.db.session.findUniqueOrThrow({ where: { id: a.sessionId } })).state).toBe("active");
     const order = await t.db.agentOrder.findFirstOrThrow({ where: { connection: { sessionId: a.sessionId } } });
-    expect(order.reason).toBe("session disconnected by alice-admin: maintenance");
+    expect(order.reason).toBe("session disconnected by an administrator: maintenance");
     const event = await t.db.auditEvent.findFirstOrThrow({ where: { action: "session.disconnected", target: a.sessionId } });
     expect(event.targetType).toBe("session");
 

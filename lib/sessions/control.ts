@@ -274,7 +274,8 @@ function auditTarget(target: SessionTarget): { targetType: "session" | "vpn_user
 
 async function carryOut(db: Db, actor: Actor, action: SessionAction, target: SessionTarget, reason: string | null, now: Date) {
   const verb = action === "invalidate" ? "invalidated" : "disconnected";
-  const killReason = `session ${verb} by ${actor.name}${reason ? `: ${reason}` : ""}`;
+  // Kill orders carry this to the agent and, where the daemon can, to the client: no admin name.
+  const killReason = `session ${verb} by an administrator${reason ? `: ${reason}` : ""}`;
   return db.$transaction(async (tx) => {
     const planned = await plan(tx, action, target, reason, now);
     const { result } = planned;
