@@ -161,6 +161,47 @@ test("invalidates a selection of sessions from the Sessions list", async ({ page
   expect(event?.target).toContain(two.sessionId);
 });
 
+test("disconnects and invalidates from Current Users: a row's buttons and a selection", async ({ page, api }) => {
+  const server = await registerServer(api);
+  await agentPoll(api, server);
+  const first = await connectUser(api, server, await createUser(api));
+  const second = await connectUser(api, server, await createUser(api));
+  const third = await connectUser(api, server, await createUser(api));
+
+  await page.goto(`/current-users?server=${server.name}`);
+  const rowOf = (seeded: Seeded) => page.getByRole("row").filter({ hasText: seeded.username });
+  await rowOf(first).getByRole("button", { name: "Disconnect" }).click();
+  await expect(dialog(page).getByRole("heading")).toHaveText(`Disconnect the session of ${first.username}?`);
+  await expect(dialog(page).getByTestId("session-action-summary")).toContainText("This kills 1 tunnel of 1 session on 1 server. The sessions stay valid");
+  await dialog(page).getByRole("button", { name: "Disconnect 1 tunnel" }).click();
+  await expect(page.getByText("Disconnected: 1 tunnel queued for killing; the sessions stay valid.")).toBeVisible();
+  expect(await sessionState(api, first.sessionId)).toMatchObject({ state: "active" });
+  expect(await agentPoll(api, server)).toContainEqual(expect.objectContaining({ connection_id: first.connectionId }));
+
+  // Pick two rows; the live refresh every 2 s keeps the choice.
+  await rowOf(second).getByRole("checkbox", { name: `Select the session of ${second.username} on ${server.name}` }).check();
+  await rowOf(third).getByRole("checkbox", { name: `Select the session of ${third.username} on ${server.name}` }).check();
+  const toolbar = page.getByRole("group", { name: "Selected sessions" });
+  await expect(toolbar).toContainText("2 selected");
+  await page.waitForResponse((response) => response.url().includes("/api/current-users"));
+  await expect(toolbar).toContainText("2 selected");
+  await toolbar.getByRole("button", { name: "Invalidate selected" }).click();
+  await expect(dialog(page).getByRole("heading")).toHaveText("Invalidate 2 selected sessions?");
+  await expect(dialog(page).getByTestId("session-action-summary")).toContainText("This revokes 2 sessions and kills 2 tunnels on 1 server.");
+  await dialog(page).getByLabel("Reason (optional)").fill("moved to another office");
+  await dialog(page).getByRole("button", { name: "Invalidate 2 sessions" }).click();
+  await expect(page.getByText("Invalidated 2 sessions; 2 tunnels queued for killing.")).toBeVisible();
+  await expect(toolbar).toHaveCount(0);
+
+  for (const seeded of [second, third]) {
+    expect(await sessionState(api, seeded.sessionId)).toMatchObject({ state: "revoked" });
+    expect((await reconnectWithToken(api, server, seeded)).status()).toBe(403);
+  }
+  expect(await auditEvent(api, "session.invalidated", second.sessionId)).toMatchObject({ actor: "admin", after: { reason: "moved to another office" } });
+  // The first session was only disconnected: its token still reconnects without a password.
+  expect((await reconnectWithToken(api, server, first)).status()).toBe(200);
+});
+
 test("invalidates a user's sessions on every server and a group's sessions from Users & Groups", async ({ page, api }) => {
   const agented = await registerServer(api);
   const quiet = await registerServer(api);

@@ -5,10 +5,13 @@ import { useQuery } from "@tanstack/react-query";
 import { useEffect, type ReactNode } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { SelectionToolbar } from "@/components/sessions/selection-toolbar";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Pagination } from "@/components/ui/pagination";
 import { Table } from "@/components/ui/table";
+import { useCanChange } from "@/hooks/use-role";
+import { useSelection } from "@/hooks/use-selection";
 import { useUrlState } from "@/hooks/use-url-state";
 import { errorMessage } from "@/lib/client/api";
 import { formatCount } from "@/lib/client/format";
@@ -30,6 +33,8 @@ export function CurrentUsersPanel({ nobodyYet }: { nobodyYet: ReactNode }) {
     placeholderData: (previous) => previous,
   });
   const data = live.data;
+  const canChange = useCanChange();
+  const selection = useSelection([...new Set((data?.rows ?? []).map((row) => row.sessionId))]);
 
   // Tunnels end while the page is open: when the page lies past the end, go to the last one.
   const total = data?.total;
@@ -86,6 +91,7 @@ export function CurrentUsersPanel({ nobodyYet }: { nobodyYet: ReactNode }) {
         />
       ) : (
         <>
+          {canChange ? <SelectionToolbar sessionIds={selection.selected} onClear={selection.clear} /> : null}
           <CurrentUsersTable
             rows={data?.rows}
             at={data?.at}
@@ -93,6 +99,8 @@ export function CurrentUsersPanel({ nobodyYet }: { nobodyYet: ReactNode }) {
             order={filters.order}
             onSort={(sort, order) => update({ sort, order, page: null })}
             loading={live.isPending}
+            selection={canChange ? selection : undefined}
+            actions={canChange}
           />
           {data ? (
             <Pagination

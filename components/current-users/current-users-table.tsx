@@ -1,7 +1,10 @@
 // One page of live tunnels: who, where from, since when, how much, how fast, and how close to
 // the inactivity threshold.
 import Link from "next/link";
+import { SessionActions } from "@/components/sessions/session-actions";
+import { SelectAllHeader, SelectRowCell } from "@/components/ui/selection-cells";
 import { SortHeader, Table, TableMessage, type SortDir } from "@/components/ui/table";
+import type { Selection } from "@/hooks/use-selection";
 import type { CurrentUserRow } from "@/lib/live/current-users";
 import type { CurrentUsersSort } from "@/lib/live/current-users-sorts";
 import { formatBytes, formatDuration } from "@/lib/policy/duration";
@@ -19,15 +22,23 @@ export interface CurrentUsersTableProps {
   order: SortDir;
   onSort: (sort: CurrentUsersSort, order: SortDir) => void;
   loading: boolean;
+  /** Sessions picked for a bulk action (by session id: a session's tunnels are picked together). */
+  selection?: Selection;
+  /** Disconnect / Invalidate on each row, for admins who may change things. */
+  actions?: boolean;
 }
 
-export function CurrentUsersTable({ rows, at, sort, order, onSort, loading }: CurrentUsersTableProps) {
+export function CurrentUsersTable({ rows, at, sort, order, onSort, loading, selection, actions }: CurrentUsersTableProps) {
   const sortProps = { sort, dir: order, onSort };
+  const columns = COLUMNS + (selection ? 1 : 0) + (actions ? 1 : 0);
   const now = at ? Date.parse(at) : 0;
   return (
     <Table label="Current users">
       <thead>
         <tr>
+          {selection ? (
+            <SelectAllHeader selection={selection} ids={(rows ?? []).map((row) => row.sessionId)} label="Select the session of every tunnel on this page" />
+          ) : null}
           <SortHeader label="User" sortKey="user" {...sortProps} />
           <SortHeader label="Server" sortKey="server" {...sortProps} />
           <th scope="col">Real IP</th>
@@ -39,12 +50,20 @@ export function CurrentUsersTable({ rows, at, sort, order, onSort, loading }: Cu
             Rate in / out
           </th>
           <th scope="col">Inactivity window</th>
+          {actions ? (
+            <th scope="col" className="actions">
+              <span className="sr-only">Actions</span>
+            </th>
+          ) : null}
         </tr>
       </thead>
       <tbody>
-        {loading ? <TableMessage columns={COLUMNS}>Loading connections…</TableMessage> : null}
+        {loading ? <TableMessage columns={columns}>Loading connections…</TableMessage> : null}
         {rows?.map((row) => (
           <tr key={row.connectionId}>
+            {selection ? (
+              <SelectRowCell selection={selection} id={row.sessionId} label={`Select the session of ${row.username} on ${row.server}`} />
+            ) : null}
             <td>
               <Link href={`/sessions/${encodeURIComponent(row.sessionId)}`} className="cell-strong" title="Session details">
                 {row.username}
@@ -70,6 +89,11 @@ export function CurrentUsersTable({ rows, at, sort, order, onSort, loading }: Cu
             <td>
               <InactivityMeter inactivity={row.inactivity} />
             </td>
+            {actions ? (
+              <td className="actions">
+                <SessionActions size="sm" target={{ kind: "session", id: row.sessionId }} username={row.username} />
+              </td>
+            ) : null}
           </tr>
         ))}
       </tbody>

@@ -3,13 +3,14 @@
 // the URL, one server-side page at a time, refreshed every few seconds without flashing rows.
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { useEffect, useState } from "react";
+import { useEffect } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Pagination } from "@/components/ui/pagination";
 import { Tabs, type TabItem } from "@/components/ui/tabs";
 import { useCanChange } from "@/hooks/use-role";
+import { useSelection } from "@/hooks/use-selection";
 import { useUrlState } from "@/hooks/use-url-state";
 import { errorMessage } from "@/lib/client/api";
 import { formatCount } from "@/lib/client/format";
@@ -17,10 +18,11 @@ import { sessionQueries, type SessionCounts } from "@/lib/client/query-keys";
 import { SESSION_STATES, type SessionState } from "@/lib/sessions/states";
 import { hasSessionFilters, parseSessionFilters } from "./session-filters";
 import { SESSION_STATE_INFO } from "./session-states";
+import { SelectionToolbar } from "./selection-toolbar";
 import { SessionActions } from "./session-actions";
 import { SessionStatesGuide } from "./session-states-guide";
 import { SessionsFilters } from "./sessions-filters";
-import { SessionsTable, type SessionSelection } from "./sessions-table";
+import { SessionsTable } from "./sessions-table";
 
 /** Sessions change with every login, connect and disconnect: keep the list close to live. */
 export const SESSIONS_REFRESH_MS = 5_000;
@@ -56,27 +58,7 @@ export function SessionsPanel() {
   }, [total, filters.page, filters.pageSize, sessions.isPlaceholderData, update]);
 
   const canChange = useCanChange();
-  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
-  const selection: SessionSelection = {
-    selected,
-    onToggle: (id, checked) =>
-      setSelected((current) => {
-        const next = new Set(current);
-        if (checked) next.add(id);
-        else next.delete(id);
-        return next;
-      }),
-    onToggleAll: (checked) =>
-      setSelected((current) => {
-        const next = new Set(current);
-        for (const row of data?.sessions ?? []) {
-          if (checked) next.add(row.id);
-          else next.delete(row.id);
-        }
-        return next;
-      }),
-  };
-  const clearSelection = () => setSelected(new Set());
+  const selection = useSelection((data?.sessions ?? []).map((row) => row.id));
 
   const clearFilters = () => update({ user: null, server: null, page: null });
   // The guide to session states is for a console that has none yet, not for a narrow filter.
@@ -106,17 +88,7 @@ export function SessionsPanel() {
     </EmptyState>
   ) : (
     <>
-      {canChange && selected.size > 0 ? (
-        <div className="toolbar" role="group" aria-label="Selected sessions">
-          <span>{formatCount(selected.size)} selected</span>
-          <span>
-            <SessionActions target={{ kind: "selection", sessionIds: [...selected] }} noun="selected" onDone={clearSelection} />
-            <Button variant="ghost" onClick={clearSelection}>
-              Clear selection
-            </Button>
-          </span>
-        </div>
-      ) : null}
+      {canChange ? <SelectionToolbar sessionIds={selection.selected} onClear={selection.clear} /> : null}
       <SessionsTable
         sessions={rows}
         loading={sessions.isPending}

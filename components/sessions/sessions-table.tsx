@@ -3,6 +3,8 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { Table, TableMessage } from "@/components/ui/table";
 import { RelativeTime } from "@/components/ui/relative-time";
+import { SelectAllHeader, SelectRowCell } from "@/components/ui/selection-cells";
+import type { Selection } from "@/hooks/use-selection";
 import { formatCount } from "@/lib/client/format";
 import { formatBytes } from "@/lib/policy/duration";
 import type { SessionView } from "@/lib/sessions/queries";
@@ -11,38 +13,22 @@ import { SessionStateBadge } from "./session-state-badge";
 
 const COLUMNS = 10;
 
-/** Rows picked for an action on several sessions at once. */
-export interface SessionSelection {
-  selected: ReadonlySet<string>;
-  onToggle: (id: string, checked: boolean) => void;
-  onToggleAll: (checked: boolean) => void;
-}
-
 export interface SessionsTableProps {
   sessions: SessionView[] | undefined;
   loading: boolean;
   busy: boolean;
-  selection?: SessionSelection;
+  selection?: Selection;
   rowActions?: (session: SessionView) => ReactNode;
 }
 
 export function SessionsTable({ sessions, loading, busy, selection, rowActions }: SessionsTableProps) {
   const columns = COLUMNS + (selection ? 1 : 0) + (rowActions ? 1 : 0);
-  const allSelected = Boolean(selection && sessions?.length && sessions.every((s) => selection.selected.has(s.id)));
   return (
     <Table label="Sessions">
       <thead>
         <tr>
           {selection ? (
-            <th scope="col">
-              <input
-                type="checkbox"
-                aria-label="Select every session on this page"
-                checked={allSelected}
-                disabled={!sessions?.length}
-                onChange={(e) => selection.onToggleAll(e.target.checked)}
-              />
-            </th>
+            <SelectAllHeader selection={selection} ids={(sessions ?? []).map((s) => s.id)} label="Select every session on this page" />
           ) : null}
           <th scope="col">User</th>
           <th scope="col">Server</th>
@@ -72,14 +58,7 @@ export function SessionsTable({ sessions, loading, busy, selection, rowActions }
         {sessions?.map((session) => (
           <tr key={session.id}>
             {selection ? (
-              <td>
-                <input
-                  type="checkbox"
-                  aria-label={`Select the session of ${session.username} from ${session.clientIp}`}
-                  checked={selection.selected.has(session.id)}
-                  onChange={(e) => selection.onToggle(session.id, e.target.checked)}
-                />
-              </td>
+              <SelectRowCell selection={selection} id={session.id} label={`Select the session of ${session.username} from ${session.clientIp}`} />
             ) : null}
             <td>
               <Link href={`/sessions/${encodeURIComponent(session.id)}`} className="cell-strong" title="Session details">
