@@ -21,7 +21,5 @@ if ! console_post disconnect "$@"; then
 	console_log "disconnect report of '${USERNAME-}' lost: $CONSOLE_ERROR"
 	exit 0
 fi
-if [ "$CONSOLE_STATUS" != 200 ]; then
-	console_log_refusal "disconnect report of '${USERNAME-}'"
-fi
+console_log_disconnect_answer "disconnect report of '${USERNAME-}'"
 exit 0
