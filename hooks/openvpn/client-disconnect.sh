@@ -14,8 +14,9 @@ set -- --data-urlencode "username=${username-}" \
 	--data-urlencode "bytes_received=${bytes_received-}" \
 	--data-urlencode "bytes_sent=${bytes_sent-}" \
 	--data-urlencode "duration=${time_duration-}"
-# The daemon does not tell its scripts why a tunnel ended: a graceful client exit, a drop, a kill
-# and a server shutdown all look the same here (docs/hooks.md).
+# OpenVPN gives this script the same variables for a client's announced exit, a drop and a
+# client-kill (docs/openvpn.md, "How a tunnel ends"). It says which one only on its management
+# interface, where the agent reads it and reports it; the console combines the two reports.
 set -- "$@" --data-urlencode "reason=unknown"
 
 if ! console_post disconnect "$@"; then
