@@ -237,8 +237,9 @@ describe("OpenVPN with console-issued session tokens", () => {
     await client.stop();
     await waitForLog(server.logPath, /ivan\/.* (CC-EEN exit message received by peer|SIGTERM\[soft,remote-exit\])/, 10_000, since);
     const [session] = await waitForSessions("ivan", "the tunnel ended", (s) => s[0]?.connections[0]?.disconnectedAt != null);
-    // OpenVPN does not tell client-disconnect why a tunnel ended (docs/openvpn.md), so the hook
-    // reports it as "unknown" and the session stays resumable until its idle expiry.
+    // OpenVPN does not tell client-disconnect why a tunnel ended (docs/openvpn.md): without an
+    // agent to report the exit (integration/disconnect.test.ts), the hook's "unknown" leaves the
+    // session resumable until its idle expiry.
     expect(session?.connections[0]?.endReason).toBe("unknown");
     expect(session?.state).toBe("dormant");
     expect(Number(session?.connections[0]?.bytesIn)).toBeGreaterThan(0);

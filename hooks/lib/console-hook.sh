@@ -81,3 +81,16 @@ console_log_refusal() {
 	*) console_log "$1 refused: console answered HTTP $CONSOLE_STATUS: $(console_answer_word)" ;;
 	esac
 }
+
+# After a disconnect report: say in the daemon's log what the console made of it. Nothing here
+# changes what the daemon does (the tunnel is gone either way), so only a real failure is an error.
+console_log_disconnect_answer() {
+	case $CONSOLE_STATUS in
+	200) ;;
+	# A replay (the daemon ran the script twice) or a tunnel the console already closed itself,
+	# e.g. when a new tunnel came up under the same id: the end is on record, nothing was lost.
+	409) console_log "$1: already recorded by the console, nothing to do ($(console_answer_word | sed 's/^error[[:space:]]*//'))" ;;
+	404) console_log "$1 not recorded: the console has no record of this tunnel ($(console_answer_word | sed 's/^error[[:space:]]*//'))" ;;
+	*) console_log_refusal "$1" ;;
+	esac
+}

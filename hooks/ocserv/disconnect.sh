@@ -13,15 +13,13 @@ set -- --data-urlencode "username=${USERNAME-}" \
 	--data-urlencode "bytes_received=${STATS_BYTES_IN-}" \
 	--data-urlencode "bytes_sent=${STATS_BYTES_OUT-}" \
 	--data-urlencode "duration=${STATS_DURATION-}"
-# The daemon does not tell its scripts why a tunnel ended: a graceful client exit, a drop, a kill
-# and a server shutdown all look the same here (docs/hooks.md).
+# ocserv 1.1.6 gives this script the same variables for a logout, a dropped link and an
+# `occtl disconnect` (REASON is always "disconnect"; docs/ocserv.md).
 set -- "$@" --data-urlencode "reason=unknown"
 
 if ! console_post disconnect "$@"; then
 	console_log "disconnect report of '${USERNAME-}' lost: $CONSOLE_ERROR"
 	exit 0
 fi
-if [ "$CONSOLE_STATUS" != 200 ]; then
-	console_log_refusal "disconnect report of '${USERNAME-}'"
-fi
+console_log_disconnect_answer "disconnect report of '${USERNAME-}'"
 exit 0

@@ -14,15 +14,14 @@ set -- --data-urlencode "username=${username-}" \
 	--data-urlencode "bytes_received=${bytes_received-}" \
 	--data-urlencode "bytes_sent=${bytes_sent-}" \
 	--data-urlencode "duration=${time_duration-}"
-# The daemon does not tell its scripts why a tunnel ended: a graceful client exit, a drop, a kill
-# and a server shutdown all look the same here (docs/hooks.md).
+# OpenVPN gives this script the same variables for a client's announced exit, a drop and a
+# client-kill (docs/openvpn.md, "How a tunnel ends"). It says which one only on its management
+# interface, where the agent reads it and reports it; the console combines the two reports.
 set -- "$@" --data-urlencode "reason=unknown"
 
 if ! console_post disconnect "$@"; then
 	console_log "disconnect report of '${username-}' lost: $CONSOLE_ERROR"
 	exit 0
 fi
-if [ "$CONSOLE_STATUS" != 200 ]; then
-	console_log_refusal "disconnect report of '${username-}'"
-fi
+console_log_disconnect_answer "disconnect report of '${username-}'"
 exit 0

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseByteCount, parseStatus3 } from "./openvpn-status";
+import { parseByteCount, parseStatus3, parseTunnelEnd } from "./openvpn-status";
 
 const fixture = (name: string) => readFileSync(path.join(import.meta.dirname, "fixtures", name), "utf8");
 
@@ -59,5 +59,44 @@ describe("parseByteCount", () => {
     [">INFO:OpenVPN Management Interface Version 5", null],
   ])("%s", (line, expected) => {
     expect(parseByteCount(line)).toEqual(expected);
+  });
+});
+
+describe("parseTunnelEnd", () => {
+  // Lines as OpenVPN 2.6.14 printed them to the management interface (docs/openvpn.md).
+  it("reads a client's announced exit as graceful", () => {
+    expect(parseTunnelEnd(">LOG:1795445175,N,u-udpterm/10.218.1.2:44411 CC-EEN exit message received by peer")).toEqual({
+      connectionId: "10.218.1.2:44411",
+      reason: "graceful",
+    });
+    expect(parseTunnelEnd(">LOG:1795445175,,Ann Lee/198.51.100.4:40000 SIGTERM[soft,remote-exit] received, client-instance exiting")).toEqual({
+      connectionId: "198.51.100.4:40000",
+      reason: "graceful",
+    });
+  });
+
+  it("reads a keepalive timeout and a closed TCP connection as dropped", () => {
+    expect(parseTunnelEnd(">LOG:1795445195,,u-udpkill/10.218.1.2:52191 SIGUSR1[soft,ping-restart] received, client-instance restarting")).toEqual({
+      connectionId: "10.218.1.2:52191",
+      reason: "dropped",
+    });
+    expect(parseTunnelEnd(">LOG:1795445257,,u-tcpkill/[2001:db8::2]:50946 SIGUSR1[soft,connection-reset] received, client-instance restarting")).toEqual({
+      connectionId: "2001:db8::2:50946",
+      reason: "dropped",
+    });
+  });
+
+  it("ignores the delayed exit that follows an announcement or a client-kill, and every other line", () => {
+    for (const line of [
+      ">LOG:1795445180,,u-udpterm/10.218.1.2:44411 SIGTERM[soft,delayed-exit] received, client-instance exiting",
+      ">LOG:1795445201,,Delayed exit in 5 seconds",
+      ">LOG:1795445195,I,u-udpkill/10.218.1.2:52191 [u-udpkill] Inactivity timeout (--ping-restart), restarting",
+      ">LOG:1795445175,,u-udpterm/10.218.1.2:44411 Delayed exit in 5 seconds",
+      ">NOTIFY:info,remote-exit,EXIT",
+      ">BYTECOUNT_CLI:3,100,200",
+      ">LOG:1795445175,N,CC-EEN exit message received by peer",
+    ]) {
+      expect(parseTunnelEnd(line)).toBeNull();
+    }
   });
 });

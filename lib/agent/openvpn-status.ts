@@ -116,3 +116,34 @@ export function parseByteCount(line: string): ByteCount | null {
   if (!match?.[1] || !match[2] || !match[3]) return null;
   return { cid: match[1], bytesIn: BigInt(match[2]), bytesOut: BigInt(match[3]) };
 }
+
+export interface TunnelEnd {
+  /** Real address as ip:port, the connection id the hooks report. */
+  connectionId: string;
+  reason: "graceful" | "dropped";
+}
+
+// What OpenVPN 2.6 logs about a client instance ending, prefixed with "common-name/ip:port"
+// (docs/openvpn.md, "How a tunnel ends"):
+// - "CC-EEN exit message received by peer": the client announced its exit (explicit-exit-notify
+//   over the control channel, 2.6 on both ends); the instance ends 5 s later ("delayed-exit").
+// - "SIGTERM[soft,remote-exit] received, client-instance exiting": the same announcement from
+//   clients that send it on the data channel (before 2.6).
+// - "[soft,ping-restart]" (keepalive timeout, UDP) and "[soft,connection-reset]" (TCP closed):
+//   the client went away without a word. A TCP client has no way to announce its exit.
+// "delayed-exit" adds nothing: it follows an announced exit or the agent's own client-kill.
+const INSTANCE_LINE =
+  /^.*\/(\S+) (CC-EEN exit message received by peer|SIG[A-Z0-9]+\[soft,([a-z-]+)\] received, client-instance (?:exiting|restarting))$/;
+
+/** The tunnel end a `>LOG:` notification (management `log on`) reports, or null for any other line. */
+export function parseTunnelEnd(line: string): TunnelEnd | null {
+  const log = /^>LOG:\d+,[A-Z]*,(.*)$/.exec(line);
+  const match = log?.[1] ? INSTANCE_LINE.exec(log[1]) : null;
+  if (!match?.[1]) return null;
+  // An IPv6 real address may be printed in brackets; the hooks report it without.
+  const connectionId = match[1].replace(/^\[([^\]]+)\]:(\d+)$/, "$1:$2");
+  const signalText = match[3];
+  if (signalText === undefined || signalText === "remote-exit") return { connectionId, reason: "graceful" };
+  if (signalText === "ping-restart" || signalText === "connection-reset") return { connectionId, reason: "dropped" };
+  return null;
+}

@@ -1,11 +1,12 @@
 // OpenVPN through its management interface: `bytecount N` makes the daemon report every
 // client's counters every N seconds; `status 3` maps client ids (CID) to the real address the
 // hooks use as connection id, and is read at every (re)connect, every minute and whenever a
-// byte count names a client not seen yet.
+// byte count names a client not seen yet. `log on` streams the daemon's log, the only place where
+// OpenVPN says whether a client announced its exit or went silent (client-disconnect is not told).
 import { Backoff, sleep } from "./backoff";
 import type { Reading } from "./buffer";
 import { describeTarget, ManagementConnection, ManagementError, type ManagementTarget } from "./management";
-import { parseByteCount, parseStatus3 } from "./openvpn-status";
+import { parseByteCount, parseStatus3, parseTunnelEnd, type TunnelEnd } from "./openvpn-status";
 import type { CounterSource, Log } from "./source";
 
 export interface OpenVpnSourceOptions {
@@ -39,11 +40,13 @@ export class OpenVpnSource implements CounterSource {
   private addresses = new Map<string, string>();
   private reconciling: Promise<void> | null = null;
   private emit: (readings: Reading[]) => void = () => {};
+  private tunnelEnd: (end: TunnelEnd) => void = () => {};
 
   constructor(private readonly options: OpenVpnSourceOptions) {}
 
-  async run(emit: (readings: Reading[]) => void, signal: AbortSignal): Promise<void> {
+  async run(emit: (readings: Reading[]) => void, signal: AbortSignal, tunnelEnd?: (end: TunnelEnd) => void): Promise<void> {
     this.emit = emit;
+    if (tunnelEnd) this.tunnelEnd = tunnelEnd;
     const backoff = new Backoff(1000, 30_000);
     const where = describeTarget(this.options.target);
     while (!signal.aborted) {
@@ -54,6 +57,7 @@ export class OpenVpnSource implements CounterSource {
         });
         this.connection = connection;
         await connection.command(`bytecount ${this.options.intervalSeconds}`);
+        await connection.command("log on");
         await this.reconcile();
         this.options.log(`openvpn: connected to ${where}, ${this.addresses.size} clients`);
         backoff.reset();
@@ -125,6 +129,11 @@ export class OpenVpnSource implements CounterSource {
   }
 
   private notification(line: string): void {
+    if (line.startsWith(">LOG:")) {
+      const end = parseTunnelEnd(line);
+      if (end) this.tunnelEnd(end);
+      return;
+    }
     const count = parseByteCount(line);
     if (!count) return;
     const address = this.addresses.get(count.cid);

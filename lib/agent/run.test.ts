@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { Backoff } from "./backoff";
 import { ReadingBuffer, type Reading } from "./buffer";
 import { parseManagementTarget } from "./management";
-import { parseAgentArgs } from "./run";
+import { ConsoleError, type ConsoleClient } from "./console-client";
+import { parseAgentArgs, reportTunnelEnds, TunnelEndQueue } from "./run";
 
 const reading = (connectionId: string, bytes: number, second: number): Reading => ({
   connectionId,
@@ -89,5 +90,40 @@ describe("parseAgentArgs", () => {
     [[...base, "--ocserv", "--bogus"], "Unknown option '--bogus'"],
   ])("refuses %j", (argv, message) => {
     expect(() => parseAgentArgs(argv)).toThrow(message);
+  });
+});
+
+describe("tunnel end reports", () => {
+  it("keeps the newest reports when the queue overflows", () => {
+    const queue = new TunnelEndQueue(2);
+    for (const id of ["a", "b", "c"]) queue.push({ connectionId: id, reason: "graceful" });
+    expect([queue.size, queue.dropped, queue.peek()?.connectionId]).toEqual([2, 1, "b"]);
+  });
+
+  it("sends each report in order, drops one the console refuses, and logs the console's answer", async () => {
+    const sent: unknown[] = [];
+    const stop = new AbortController();
+    const client = {
+      call: async (hook: string, body: { connection_id: string }) => {
+        sent.push([hook, body]);
+        if (body.connection_id === "never-seen") throw new ConsoleError("disconnect-reason: 404 unknown connection", false);
+        if (sent.length === 2) stop.abort();
+        return { outcome: "session ended: the client disconnected" };
+      },
+    } as unknown as ConsoleClient;
+    const queue = new TunnelEndQueue();
+    queue.push({ connectionId: "never-seen", reason: "dropped" });
+    queue.push({ connectionId: "198.51.100.4:40000", reason: "graceful" });
+    const log: string[] = [];
+    await reportTunnelEnds(client, queue, { log: (line) => log.push(line) }, stop.signal);
+    expect(sent).toEqual([
+      ["disconnect-reason", { connection_id: "never-seen", reason: "dropped" }],
+      ["disconnect-reason", { connection_id: "198.51.100.4:40000", reason: "graceful" }],
+    ]);
+    expect(queue.size).toBe(0);
+    expect(log).toEqual([
+      "console: report of tunnel never-seen ending (dropped) refused: disconnect-reason: 404 unknown connection",
+      "tunnel 198.51.100.4:40000 ended (graceful): session ended: the client disconnected",
+    ]);
   });
 });

@@ -1,5 +1,6 @@
 // The agent next to a VPN server: reads the daemon's byte counters and sends them to the console
-// in batches (POST /api/hooks/v1/traffic), and polls the console every second for orders
+// in batches (POST /api/hooks/v1/traffic), tells it how tunnels end where the daemon says so
+// (POST /api/hooks/v1/disconnect-reason), and polls the console every second for orders
 // (POST /api/hooks/v1/agent/orders) which it carries out and acknowledges at the next poll.
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -9,6 +10,7 @@ import { ConsoleClient, ConsoleError } from "./console-client";
 import { parseManagementTarget } from "./management";
 import { OcservSource } from "./ocserv";
 import { OpenVpnSource } from "./openvpn";
+import type { TunnelEnd } from "./openvpn-status";
 import type { CounterSource, Log } from "./source";
 
 export interface AgentOptions {
@@ -145,6 +147,82 @@ export async function uploadTraffic(
   }
 }
 
+/** Tunnel ends waiting to be reported, oldest first; the oldest go when it overflows. */
+export class TunnelEndQueue {
+  private readonly items: TunnelEnd[] = [];
+  private wake: (() => void) | null = null;
+  dropped = 0;
+
+  constructor(private readonly capacity = 10_000) {}
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  push(end: TunnelEnd): void {
+    if (this.items.length >= this.capacity) {
+      this.items.shift();
+      this.dropped++;
+    }
+    this.items.push(end);
+    this.wake?.();
+  }
+
+  peek(): TunnelEnd | undefined {
+    return this.items[0];
+  }
+
+  shift(): void {
+    this.items.shift();
+  }
+
+  /** Resolves when an item is waiting or the signal aborts. */
+  async waitForItem(signal: AbortSignal): Promise<void> {
+    if (this.items.length > 0 || signal.aborted) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        this.wake = null;
+        signal.removeEventListener("abort", done);
+        resolve();
+      };
+      this.wake = done;
+      signal.addEventListener("abort", done, { once: true });
+    });
+  }
+}
+
+/**
+ * Reports each tunnel end as soon as the daemon names it, so that it usually reaches the console
+ * before the hook's disconnect (the console reconciles either order). Kept and retried while the
+ * console is unreachable; a report the console refuses (e.g. a tunnel it never saw) is dropped.
+ */
+export async function reportTunnelEnds(client: ConsoleClient, queue: TunnelEndQueue, options: { log: Log }, signal: AbortSignal): Promise<void> {
+  const backoff = new Backoff(1000, 30_000);
+  let failing = false;
+  while (!signal.aborted) {
+    await queue.waitForItem(signal);
+    const end = queue.peek();
+    if (!end) continue;
+    try {
+      const answer = (await client.call("disconnect-reason", { connection_id: end.connectionId, reason: end.reason })) as { outcome?: string };
+      options.log(`tunnel ${end.connectionId} ended (${end.reason}): ${answer.outcome ?? "reported"}`);
+      queue.shift();
+      if (failing) options.log(`console: tunnel end reports go through again (${queue.size} waiting, ${queue.dropped} dropped so far)`);
+      failing = false;
+      backoff.reset();
+    } catch (error) {
+      if (error instanceof ConsoleError && !error.retry) {
+        options.log(`console: report of tunnel ${end.connectionId} ending (${end.reason}) refused: ${error.message}`);
+        queue.shift();
+        continue;
+      }
+      if (!failing) options.log(`console: ${message(error)}; keeping tunnel end reports and retrying`);
+      failing = true;
+      await sleep(backoff.next(), signal);
+    }
+  }
+}
+
 interface Order {
   id: string;
   action: string;
@@ -211,9 +289,11 @@ export async function runAgent(options: AgentOptions, signal: AbortSignal, log: 
   const client = new ConsoleClient({ url: options.consoleUrl, readToken: () => readSecret(options.tokenFile, "server token") });
   const source = createSource(options, log);
   const buffer = new ReadingBuffer(options.bufferSize);
+  const tunnelEnds = new TunnelEndQueue();
   log(`agent: ${options.daemon.kind} counters every ${options.intervalSeconds} s to ${options.consoleUrl}`);
   await Promise.all([
-    source.run((readings) => buffer.add(readings), signal),
+    source.run((readings) => buffer.add(readings), signal, (end) => tunnelEnds.push(end)),
+    reportTunnelEnds(client, tunnelEnds, { log }, signal),
     uploadTraffic(client, buffer, { batchSize: options.batchSize, intervalMs: 1000, log }, signal),
     followOrders(client, source, { intervalMs: options.pollSeconds * 1000, log }, signal),
   ]);

@@ -1,10 +1,14 @@
-// What the agent needs from a VPN daemon: counter readings as they come, and a way to kill a
-// connection by the id the hooks report for it.
+// What the agent needs from a VPN daemon: counter readings as they come, how tunnels end where the
+// daemon says so, and a way to kill a connection by the id the hooks report for it.
 import type { Reading } from "./buffer";
+import type { TunnelEnd } from "./openvpn-status";
 
 export interface CounterSource {
-  /** Runs until the signal aborts, handing readings to `emit`; survives daemon restarts. */
-  run(emit: (readings: Reading[]) => void, signal: AbortSignal): Promise<void>;
+  /**
+   * Runs until the signal aborts, handing readings to `emit` and, where the daemon says how a
+   * tunnel ends (OpenVPN), that to `tunnelEnd`; survives daemon restarts.
+   */
+  run(emit: (readings: Reading[]) => void, signal: AbortSignal, tunnelEnd?: (end: TunnelEnd) => void): Promise<void>;
   /**
    * Ends one connection; resolves with the daemon's answer, rejects when it could not. `reason`
    * is passed on to the client where the daemon can carry it.

@@ -83,6 +83,10 @@ describe(`hook API bad input (${process.env.TEST_DATABASE ?? "sqlite"})`, () => 
     ["disconnect", 422, "bytes_received must be a byte count", asForm({ connection_id: "c-1", bytes_received: "1e400" })],
     ["disconnect", 422, "bytes_sent is too large", asForm({ connection_id: "c-1", bytes_sent: "9007199254740993" })],
     ["disconnect", 422, "reason must be one of graceful, dropped", asForm({ connection_id: "c-1", reason: "bogus" })],
+    ["disconnect-reason", 422, "reason must be one of graceful, dropped", asForm({ connection_id: "c-1", reason: "killed" })],
+    ["disconnect-reason", 422, "reason must be one of graceful, dropped", asForm({ connection_id: "c-1" })],
+    ["disconnect-reason", 422, "connection_id: connection_id is required", asJson({ reason: "graceful" })],
+    ["disconnect-reason", 404, 'unknown connection "never-seen" on server edge-bad-input', asForm({ connection_id: "never-seen", reason: "graceful" })],
     // Oversized fields.
     ["auth", 422, "username must be at most 64 characters", asForm({ ...login, username: "a".repeat(65) })],
     ["auth", 422, "password must be at most 1024 characters", asForm({ ...login, password: "p".repeat(1025) })],

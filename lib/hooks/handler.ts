@@ -1,4 +1,4 @@
-// The hook API (POST /api/hooks/v1/{auth,connect,disconnect,traffic,agent/orders}), independent of any HTTP server:
+// The hook API (POST /api/hooks/v1/{auth,connect,disconnect,disconnect-reason,traffic,agent/orders}), independent of any HTTP server:
 // the request in, the answer out. server.ts serves it straight from Node's http module because
 // it sits in every VPN server's connect path, where a framework's per-request cost shows.
 import { pollOrders } from "../agent-orders";
@@ -6,9 +6,16 @@ import type { Db } from "../db";
 import { AppError, describeError, HTTP_STATUS } from "../errors";
 import { log } from "../log";
 import { authenticateServer, type ServerView } from "../servers";
-import { authorize, connect, disconnect } from "../sessions/authority";
+import { authorize, connect, disconnect, reportDisconnectReason } from "../sessions/authority";
 import { reportTraffic, trafficSummaryText } from "../traffic/report";
-import { agentPollSchema, authHookSchema, connectHookSchema, disconnectHookSchema, trafficHookSchema } from "./schemas";
+import {
+  agentPollSchema,
+  authHookSchema,
+  connectHookSchema,
+  disconnectHookSchema,
+  disconnectReasonHookSchema,
+  trafficHookSchema,
+} from "./schemas";
 
 export const HOOK_PATH_PREFIX = "/api/hooks/v1/";
 export const MAX_HOOK_BODY_BYTES = 16 * 1024;
@@ -94,6 +101,14 @@ async function answer(db: Db, server: ServerView, action: string, fields: Record
       const result = await disconnect(db, server, disconnectHookSchema.parse(fields));
       return { status: 200, text: "ok", json: { session_id: result.sessionId, session_state: result.sessionState } };
     }
+    case "disconnect-reason": {
+      const result = await reportDisconnectReason(db, server, disconnectReasonHookSchema.parse(fields));
+      return {
+        status: 200,
+        text: `ok ${result.outcome}`,
+        json: { session_id: result.sessionId, session_state: result.sessionState, outcome: result.outcome },
+      };
+    }
     case "traffic": {
       const result = await reportTraffic(db, server, trafficHookSchema.parse(fields));
       return { status: 200, text: trafficSummaryText(result), json: { ...result } };
@@ -104,7 +119,7 @@ async function answer(db: Db, server: ServerView, action: string, fields: Record
       return { status: 200, text, json: { ...result } };
     }
     default:
-      throw new AppError("not_found", `unknown hook "${action}": use auth, connect, disconnect, traffic or agent/orders`);
+      throw new AppError("not_found", `unknown hook "${action}": use auth, connect, disconnect, disconnect-reason, traffic or agent/orders`);
   }
 }
 

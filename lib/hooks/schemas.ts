@@ -113,6 +113,14 @@ export const disconnectHookSchema = z.object({
     .default("unknown"),
 });
 
+/** What the agent can tell from the daemon about how a tunnel ended. */
+export const REPORTED_DISCONNECT_REASONS = ["graceful", "dropped"] as const;
+
+export const disconnectReasonHookSchema = z.object({
+  connection_id: connectionId,
+  reason: z.enum(REPORTED_DISCONNECT_REASONS, { error: `reason must be one of ${REPORTED_DISCONNECT_REASONS.join(", ")}` }),
+});
+
 /** Connections per traffic report; an agent with more splits them over several requests. */
 export const MAX_TRAFFIC_CONNECTIONS = 10_000;
 
@@ -151,5 +159,7 @@ export const agentPollSchema = z.object({
 export type AuthHookInput = z.infer<typeof authHookSchema>;
 export type ConnectHookInput = z.infer<typeof connectHookSchema>;
 export type DisconnectHookInput = z.infer<typeof disconnectHookSchema>;
+export type DisconnectReason = (typeof DISCONNECT_REASONS)[number];
+export type DisconnectReasonHookInput = z.infer<typeof disconnectReasonHookSchema>;
 export type TrafficHookInput = z.infer<typeof trafficHookSchema>;
 export type AgentPollInput = z.infer<typeof agentPollSchema>;

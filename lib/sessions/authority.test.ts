@@ -2,13 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cliActor } from "../actor";
 import { hashToken } from "../crypto";
 import { createGroup } from "../groups";
-import { authHookSchema, connectHookSchema, disconnectHookSchema } from "../hooks/schemas";
+import { queueKill } from "../agent-orders";
+import { authHookSchema, connectHookSchema, disconnectHookSchema, disconnectReasonHookSchema } from "../hooks/schemas";
 import { groupScopeKey, userScopeKey } from "../policies";
 import type { PolicyOverrides } from "../policy/fields";
 import { registerServer, type ServerView } from "../servers";
 import { createTestDb, type TestDb } from "../testing/test-db";
 import { createVpnUser } from "../vpn-users";
-import { authorize, connect, disconnect } from "./authority";
+import { authorize, connect, disconnect, reportDisconnectReason } from "./authority";
 import { sweepExpiredSessions } from "./expiry";
 
 let t: TestDb;
@@ -55,6 +56,10 @@ const down = (ip = "198.51.100.7", port = 40000, reason = "dropped", now = at(60
     disconnectHookSchema.parse({ connection_id: `${ip}:${port}`, bytes_received: "1500", bytes_sent: "3000", reason }),
     now,
   );
+
+/** The agent's report of how the tunnel from ip:port ended. */
+const reported = (port: number, reason: string, now = at(60), ip = "198.51.100.7") =>
+  reportDisconnectReason(t.db, server, disconnectReasonHookSchema.parse({ connection_id: `${ip}:${port}`, reason }), now);
 
 function tokenFrom(config: string[]): string {
   const line = config.find((l) => l.startsWith('push "auth-token '));
@@ -176,6 +181,78 @@ describe(`session authority (${process.env.TEST_DATABASE ?? "sqlite"})`, () => {
     const denied = await auth(username, token, "198.51.100.7", 40001, at(61));
     expect(denied.allow).toBe(false);
     expect(denied.reason).toContain("session ended");
+  });
+
+  describe("the agent's report of how a tunnel ended, reconciled with the hook's disconnect", () => {
+    /** A session with one tunnel up from port `port`, and its token. */
+    async function tunnelUp(port: number) {
+      const username = await newUser();
+      await auth(username, PASSWORD, "198.51.100.7", port);
+      const token = tokenFrom((await up(username, "198.51.100.7", port)).config);
+      return { username, token };
+    }
+    const stateOf = async (username: string) => (await t.db.session.findFirstOrThrow({ where: { user: { username } } })).state;
+    const endReasonOf = async (username: string) =>
+      (await t.db.connection.findFirstOrThrow({ where: { session: { user: { username } } } })).endReason;
+
+    it("ends the session when a graceful exit is reported before the disconnect", async () => {
+      const { username, token } = await tunnelUp(41001);
+      expect(await reported(41001, "graceful", at(55))).toMatchObject({ sessionState: "active", outcome: "recorded for the tunnel's disconnect" });
+      expect(await down("198.51.100.7", 41001, "unknown")).toMatchObject({ sessionState: "ended" });
+      expect(await endReasonOf(username)).toBe("graceful");
+      const denied = await auth(username, token, "198.51.100.7", 41002, at(61));
+      expect(denied).toMatchObject({ allow: false, reason: "session ended when the client disconnected: log in again" });
+    });
+
+    it("ends the dormant session when a graceful exit is reported after the disconnect", async () => {
+      const { username, token } = await tunnelUp(41011);
+      expect(await down("198.51.100.7", 41011, "unknown")).toMatchObject({ sessionState: "dormant" });
+      expect(await reported(41011, "graceful", at(61))).toMatchObject({ sessionState: "ended", outcome: "session ended: the client disconnected" });
+      expect(await endReasonOf(username)).toBe("graceful");
+      expect((await auth(username, token, "198.51.100.7", 41012, at(62))).allow).toBe(false);
+    });
+
+    it("keeps the session dormant, token usable, for a dropped tunnel in either order", async () => {
+      const before = await tunnelUp(41021);
+      await reported(41021, "dropped", at(55));
+      expect(await down("198.51.100.7", 41021, "unknown")).toMatchObject({ sessionState: "dormant" });
+      expect(await endReasonOf(before.username)).toBe("dropped");
+      expect((await auth(before.username, before.token, "198.51.100.7", 41022, at(61))).allow).toBe(true);
+
+      const after = await tunnelUp(41031);
+      await down("198.51.100.7", 41031, "unknown");
+      expect(await reported(41031, "dropped", at(61))).toMatchObject({ sessionState: "dormant", outcome: "tunnel end recorded as dropped" });
+      expect(await endReasonOf(after.username)).toBe("dropped");
+    });
+
+    it("never ends a session whose tunnel the console killed, whichever report comes first", async () => {
+      const before = await tunnelUp(41041);
+      const connection = await t.db.connection.findFirstOrThrow({ where: { session: { user: { username: before.username } } } });
+      await queueKill(t.db, connection.id, "disconnected by an admin", at(50));
+      await reported(41041, "graceful", at(55));
+      expect(await down("198.51.100.7", 41041, "unknown")).toMatchObject({ sessionState: "dormant" });
+      expect(await endReasonOf(before.username)).toBe("killed");
+
+      const after = await tunnelUp(41051);
+      const second = await t.db.connection.findFirstOrThrow({ where: { session: { user: { username: after.username } } } });
+      await queueKill(t.db, second.id, "disconnected by an admin", at(50));
+      await down("198.51.100.7", 41051, "unknown");
+      expect(await reported(41051, "graceful", at(61))).toMatchObject({
+        sessionState: "dormant",
+        outcome: "unchanged: the tunnel already ended as killed",
+      });
+      expect(await stateOf(after.username)).toBe("dormant");
+    });
+
+    it("leaves a session alone that resumed before a late graceful report, and refuses an unknown tunnel", async () => {
+      const { username, token } = await tunnelUp(41061);
+      await down("198.51.100.7", 41061, "unknown");
+      expect((await auth(username, token, "198.51.100.7", 41062, at(61))).allow).toBe(true);
+      await up(username, "198.51.100.7", 41062, at(62));
+      expect(await reported(41061, "graceful", at(63))).toMatchObject({ sessionState: "active" });
+      expect(await stateOf(username)).toBe("active");
+      await expect(reported(1, "graceful")).rejects.toMatchObject({ code: "not_found" });
+    });
   });
 
   it("keeps counters and refuses a replayed or unknown disconnect without changing anything", async () => {

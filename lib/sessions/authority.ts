@@ -6,7 +6,13 @@ import type { Db, Tx } from "../db";
 import { AppError } from "../errors";
 import { Prisma } from "../generated/sqlite/client";
 import { attemptPassword, LOCKED_OUT, type AttemptOutcome } from "../lockout";
-import type { AuthHookInput, ConnectHookInput, DisconnectHookInput } from "../hooks/schemas";
+import type {
+  AuthHookInput,
+  ConnectHookInput,
+  DisconnectHookInput,
+  DisconnectReason,
+  DisconnectReasonHookInput,
+} from "../hooks/schemas";
 import { effectivePolicyFor, type PolicySubject } from "../policies";
 import type { PolicyValues } from "../policy/fields";
 import { formatDuration } from "../policy/duration";
@@ -408,6 +414,9 @@ export async function connect(db: Db, server: ServerView, input: ConnectHookInpu
   };
 }
 
+/** A client that left on purpose: its token expires at once (product.md, "ended"). */
+const ENDED_BY_CLIENT = (now: Date) => ({ state: "ended", stateReason: "client disconnected", endedAt: now, idleExpiresAt: null });
+
 /** POST /api/hooks/v1/disconnect: a tunnel ended, with its final counters. */
 export async function disconnect(
   db: Db,
@@ -433,10 +442,13 @@ export async function disconnect(
       orderBy: { createdAt: "desc" },
       select: { reason: true },
     });
+    // The hook's own reason first; OpenVPN's hooks know none, and then the agent's report of how
+    // the tunnel ended (if it came first) counts.
+    const reason = input.reason !== "unknown" ? input.reason : ((connection.reportedEndReason as DisconnectReason | null) ?? "unknown");
     // The conditional update makes a replayed or concurrent disconnect a no-op that says so.
     const closed = await tx.connection.updateMany({
       where: { id: connection.id, disconnectedAt: null },
-      data: { disconnectedAt: now, endReason: kill ? "killed" : input.reason, ...final.counters },
+      data: { disconnectedAt: now, endReason: kill ? "killed" : reason, ...final.counters },
     });
     if (closed.count === 0) throw new AppError("conflict", `connection "${input.connection_id}" already ended`);
     await addFinalSample(tx, connection.id, final.deltaIn, final.deltaOut, now);
@@ -449,15 +461,15 @@ export async function disconnect(
     };
     let state = session.state;
     if (stillUp === 0 && session.state === "active") {
-      if (input.reason === "graceful") {
+      if (reason === "graceful" && !kill) {
         state = "ended";
-        Object.assign(data, { state, stateReason: "client disconnected", endedAt: now });
+        Object.assign(data, ENDED_BY_CLIENT(now));
       } else {
         const policy = await effectivePolicyFor(tx, session.user);
         state = "dormant";
         Object.assign(data, {
           state,
-          stateReason: kill ? `tunnel cut by the console: ${kill.reason}` : `tunnel ${input.reason === "unknown" ? "ended" : input.reason}`,
+          stateReason: kill ? `tunnel cut by the console: ${kill.reason}` : `tunnel ${reason === "unknown" ? "ended" : reason}`,
           dormantSince: now,
           idleExpiresAt: policy.autoLogin ? null : new Date(now.getTime() + policy.idleTokenExpiry * 1000),
         });
@@ -465,5 +477,56 @@ export async function disconnect(
     }
     await tx.session.update({ where: { id: session.id }, data });
     return { sessionId: session.id, sessionState: state };
+  });
+}
+
+export interface DisconnectReasonResult {
+  sessionId: string;
+  sessionState: string;
+  /** What the report changed, for the agent's log. */
+  outcome: string;
+}
+
+/**
+ * POST /api/hooks/v1/disconnect-reason: how a tunnel ended, as the agent saw it on the daemon
+ * (OpenVPN tells its management interface, not its client-disconnect script). Whichever of this
+ * report and the hook's disconnect comes first, the result is the same: before it, the reason
+ * waits on the open connection for the disconnect; after it, it completes a disconnect that knew
+ * no reason, and a graceful exit ends the session if nothing else happened to it since.
+ */
+export async function reportDisconnectReason(
+  db: Db,
+  server: ServerView,
+  input: DisconnectReasonHookInput,
+  now = new Date(),
+): Promise<DisconnectReasonResult> {
+  return db.$transaction(async (tx) => {
+    const open = await tx.connection.findFirst({
+      where: { serverId: server.id, externalId: input.connection_id, disconnectedAt: null },
+      select: { id: true, session: { select: { id: true, state: true } } },
+    });
+    if (open) {
+      await tx.connection.update({ where: { id: open.id }, data: { reportedEndReason: input.reason } });
+      return { sessionId: open.session.id, sessionState: open.session.state, outcome: "recorded for the tunnel's disconnect" };
+    }
+    const ended = await tx.connection.findFirst({
+      where: { serverId: server.id, externalId: input.connection_id },
+      orderBy: { disconnectedAt: "desc" },
+      select: { id: true, endReason: true, disconnectedAt: true, session: { select: { id: true, state: true } } },
+    });
+    if (!ended) throw new AppError("not_found", `unknown connection "${input.connection_id}" on server ${server.name}`);
+    const unchanged = { sessionId: ended.session.id, sessionState: ended.session.state };
+    // The console's kill, the hook's own reason or an earlier report stand.
+    if (ended.endReason !== "unknown") return { ...unchanged, outcome: `unchanged: the tunnel already ended as ${ended.endReason ?? "ended"}` };
+    await tx.connection.update({ where: { id: ended.id }, data: { endReason: input.reason, reportedEndReason: input.reason } });
+    if (input.reason !== "graceful") return { ...unchanged, outcome: `tunnel end recorded as ${input.reason}` };
+    // Dormant since exactly this tunnel's end: no tunnel, expiry or admin action came in between.
+    const endedNow = await tx.session.updateMany({
+      where: { id: ended.session.id, state: "dormant", dormantSince: ended.disconnectedAt },
+      data: ENDED_BY_CLIENT(now),
+    });
+    return endedNow.count === 1
+      ? { sessionId: ended.session.id, sessionState: "ended", outcome: "session ended: the client disconnected" }
+      : { ...unchanged, outcome: `tunnel end recorded as graceful; the session stays ${ended.session.state}` };
   });
 }
