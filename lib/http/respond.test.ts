@@ -83,6 +83,7 @@ describe("errorBody", () => {
   it.each([
     ["Prisma's P1001", Object.assign(new Error("Can't reach database server at db:5432"), { code: "P1001" })],
     ["a dropped connection", Object.assign(new Error("Connection terminated unexpectedly"), { clientVersion: "6.19.3" })],
+    ["no connection free in time", Object.assign(new Error("Transaction API error: Unable to start a transaction in the given time."), { code: "P2028" })],
   ])("maps %s to 503: the database is unavailable, try again", (_label, thrown) => {
     expect(errorBody(thrown)).toEqual({
       status: 503,
