@@ -2,9 +2,12 @@
 // in their connect path), everything else through Next.js. Also runs the database migrations,
 // creates the first admin, and runs the background jobs (session expiry, traffic sample
 // compaction, inactivity enforcement), each on one instance at a time.
+import "./lib/database-url-guard";
 import http from "node:http";
 import next from "next";
 import { bootstrap } from "./lib/bootstrap";
+import { databaseUrl } from "./lib/config";
+import { describeDatabaseFailure } from "./lib/database-url";
 import { db } from "./lib/db";
 import { HOOK_PATH_PREFIX } from "./lib/hooks/handler";
 import { serveHook } from "./lib/hooks/node";
@@ -57,6 +60,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  log.error(`cannot start: ${error instanceof Error ? error.message : String(error)}`);
+  const reason = describeDatabaseFailure(error, databaseUrl()) ?? (error instanceof Error ? error.message : String(error));
+  log.error(`cannot start: ${reason}`);
   process.exit(1);
 });

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import type { Actor } from "./actor";
 import type { AuditAction, AuditTargetType } from "./audit-actions";
-import { containsText, type Db, type Tx } from "./db";
+import { containsText, escapeLike, type Db, type Tx } from "./db";
 import { dateParamSchema, pageSchema, pageSizeSchema } from "./validation/common";
 
 export interface AuditInput {
@@ -82,7 +82,7 @@ export interface AuditEventView {
 export async function listAuditEvents(db: Db, query: AuditQuery) {
   const where = {
     ...(query.actor ? { actor: containsText(db, query.actor) } : {}),
-    ...(query.action ? { action: { startsWith: query.action } } : {}),
+    ...(query.action ? { action: { startsWith: escapeLike(query.action) } } : {}),
     ...(query.target ? { target: containsText(db, query.target) } : {}),
     ...(query.from || query.to
       ? { at: { ...(query.from ? { gte: query.from } : {}), ...(query.to ? { lte: query.to } : {}) } }

@@ -20,10 +20,20 @@ const providers = new WeakMap<object, DatabaseProvider>();
  */
 const SQLITE_PRAGMAS = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;";
 
+/** Prisma's string filters (contains, startsWith, endsWith) as SQLite statements write them. */
+const LIKE_PARAMETER = / LIKE \?(?! ESCAPE)/g;
+
 class TunedSQLite3 extends PrismaBetterSQLite3 {
   override async connect() {
     const adapter = await super.connect();
     await adapter.executeScript(SQLITE_PRAGMAS);
+    // SQLite's LIKE has no escape character unless the statement names one, and Prisma names
+    // none; PostgreSQL's is the backslash. Naming the same one here lets escapeLike() make % and _
+    // literal on both databases. The adapter prepares every statement through its client.
+    const client = (adapter as unknown as { client?: { prepare: (sql: string) => unknown } }).client;
+    if (typeof client?.prepare !== "function") throw new Error("the SQLite adapter no longer exposes its client");
+    const prepare = client.prepare.bind(client);
+    client.prepare = (sql) => prepare(sql.includes(" LIKE ?") ? sql.replace(LIKE_PARAMETER, " LIKE ? ESCAPE '\\'") : sql);
     return adapter;
   }
 }
@@ -46,14 +56,19 @@ export function createDb(url: string = databaseUrl()): Db {
   return client;
 }
 
+/** A value for Prisma's contains/startsWith/endsWith that matches %, _ and backslash as themselves. */
+export function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, "\\$&");
+}
+
 /**
- * A case-insensitive substring filter on either database. SQLite's LIKE already ignores ASCII
- * case; PostgreSQL needs Prisma's insensitive mode, which the SQLite client's types do not know.
+ * A case-insensitive substring filter on either database, matching what was typed literally
+ * (a search for "a_b" does not find "axb"). SQLite's LIKE already ignores ASCII case; PostgreSQL
+ * needs Prisma's insensitive mode, which the SQLite client's types do not know.
  */
 export function containsText(db: Db, value: string): { contains: string } {
-  return providers.get(db) === "postgresql"
-    ? ({ contains: value, mode: "insensitive" } as { contains: string })
-    : { contains: value };
+  const contains = escapeLike(value);
+  return providers.get(db) === "postgresql" ? ({ contains, mode: "insensitive" } as { contains: string }) : { contains };
 }
 
 /** Which database a client talks to, for the few statements written in SQL. */

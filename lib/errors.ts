@@ -9,6 +9,7 @@ export type AppErrorCode =
   | "not_found"
   | "conflict"
   | "payload_too_large"
+  | "unsupported_media_type"
   | "unavailable";
 
 /** The HTTP status of each error code, for the admin API and the hook API alike. */
@@ -20,6 +21,7 @@ export const HTTP_STATUS: Record<AppErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   unavailable: 503,
 };
 
@@ -55,11 +57,14 @@ const UNREACHABLE_CODES = new Set(["P1001", "P1002", "P1008", "P1017"]);
 /** The PostgreSQL driver's own connection failures, which Prisma passes on with its clientVersion. */
 const DRIVER_CONNECTION_FAILURE =
   /Connection terminated|ECONNREFUSED|ECONNRESET|timeout exceeded when trying to connect|Client has encountered a connection error/;
+/** Prisma's P2028 when no connection was free in time: an overloaded database, not a bug. */
+const NO_CONNECTION_IN_TIME = /Unable to start a transaction in the given time/;
 
 /** Whether the database could not be reached: the request may succeed later, nothing was decided. */
 export function isDatabaseUnavailable(error: unknown): boolean {
   const code = prismaErrorCode(error);
   if (code && UNREACHABLE_CODES.has(code)) return true;
+  if (code === "P2028" && error instanceof Error && NO_CONNECTION_IN_TIME.test(error.message)) return true;
   if (!(error instanceof Error)) return false;
   if (error.name === "PrismaClientInitializationError") return true;
   return "clientVersion" in error && DRIVER_CONNECTION_FAILURE.test(error.message);

@@ -4,17 +4,17 @@ import type { Actor } from "./actor";
 import { recordAudit } from "./audit";
 import type { Db } from "./db";
 import { notFound, uniqueOrConflict } from "./errors";
-import { nameSchema } from "./validation/common";
+import { freeTextSchema, nameSchema } from "./validation/common";
 
 export const groupCreateSchema = z.object({
   name: nameSchema("group name"),
-  description: z.string().trim().max(500, "description must be at most 500 characters").default(""),
+  description: freeTextSchema("description", 500).default(""),
 });
 
 export const groupUpdateSchema = z
   .object({
     name: nameSchema("group name").optional(),
-    description: z.string().trim().max(500, "description must be at most 500 characters").optional(),
+    description: freeTextSchema("description", 500).optional(),
   })
   .refine((value) => value.name !== undefined || value.description !== undefined, {
     message: "nothing to change: give name or description",

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { cliActor } from "./actor";
 import { listAuditEvents } from "./audit";
 import { authorize } from "./sessions/authority";
@@ -13,8 +13,20 @@ import {
   type LoginAttempt,
 } from "./lockout";
 import { registerServer, type ServerView } from "./servers";
+import { createDb } from "./db";
 import { createTestDb, type TestDb } from "./testing/test-db";
-import { createVpnUser } from "./vpn-users";
+import { createVpnUser, updateVpnUser } from "./vpn-users";
+
+// Counts the scrypt runs behind each answer: a password check costs one, known user or not.
+const scryptRuns = vi.hoisted(() => ({ count: 0 }));
+vi.mock("node:crypto", async (importOriginal) => {
+  const original = await importOriginal<typeof import("node:crypto")>();
+  const scrypt = (...args: Parameters<typeof original.scrypt>) => {
+    scryptRuns.count++;
+    return (original.scrypt as (...a: unknown[]) => void)(...args);
+  };
+  return { ...original, default: { ...original, scrypt }, scrypt };
+});
 
 let t: TestDb;
 let server: ServerView;
@@ -23,6 +35,8 @@ beforeAll(async () => {
   t = await createTestDb();
   server = (await registerServer(t.db, cliActor(), { name: "edge-lockout", kind: "openvpn" })).server;
   await createVpnUser(t.db, cliActor(), { username: "carol", password: "carol-password" });
+  await createVpnUser(t.db, cliActor(), { username: "dora", password: "dora-password" });
+  await updateVpnUser(t.db, cliActor(), "dora", { enabled: false });
 });
 afterAll(async () => {
   await t.drop();
@@ -133,6 +147,39 @@ describe(`password guessing limits (${process.env.TEST_DATABASE ?? "sqlite"})`, 
     expect(limited.filter((o) => o.outcome === "refused")).toHaveLength(20 - limits.user.backoffAfter);
   });
 
+  it("loses no failure when console instances count the same username at once, and locks at the threshold exactly", async () => {
+    // On PostgreSQL a second client stands for a second console instance. A SQLite file has one
+    // console process: two synchronous clients in one process would wait on each other's locks.
+    const other = t.provider === "postgresql" ? createDb(t.url) : t.db;
+    try {
+      const instances = [t.db, other];
+      const who = { username: "two-instances", clientIp: freshIp() };
+      const wide = { ...limits, user: { backoffAfter: 1000, lockAfter: 1000 }, ip: { backoffAfter: 1000, lockAfter: 1000 } };
+      const race = (count: number, racing: LockoutLimits, target: LoginAttempt) =>
+        Promise.all(
+          Array.from({ length: count }, (_, i) => {
+            let checked = false;
+            const outcome = attemptPassword(instances[i % 2] as typeof t.db, target, async () => ((checked = true), false), { now: at(0), limits: racing });
+            return outcome.then((o) => ({ outcome: o, checked }));
+          }),
+        );
+      await race(30, wide, who);
+      const rows = await listLockouts(t.db, { now: at(0), limits: wide });
+      expect(rows.find((l) => l.kind === "user" && l.subject === who.username)?.failures).toBe(30);
+
+      // A race across the lock threshold: exactly lockAfter attempts are checked, the rest refused.
+      const target = { username: "two-instances-lock", clientIp: freshIp() };
+      const tight = { ...limits, user: { backoffAfter: 1000, lockAfter: 5 }, ip: { backoffAfter: 1000, lockAfter: 1000 } };
+      const outcomes = await race(30, tight, target);
+      expect(outcomes.filter((o) => o.checked)).toHaveLength(5);
+      expect(outcomes.filter((o) => o.outcome === "refused")).toHaveLength(25);
+      const locked = (await listLockouts(t.db, { now: at(0), limits: tight })).find((l) => l.subject === target.username);
+      expect(locked).toMatchObject({ failures: 5, state: "locked" });
+    } finally {
+      if (other !== t.db) await other.$disconnect();
+    }
+  });
+
   it("keeps storage bounded when guesses spread over many unknown usernames", async () => {
     const small = { ...limits, maxSubjects: 100, ip: { backoffAfter: 10_000, lockAfter: 10_000 } };
     const clientIp = freshIp();
@@ -172,5 +219,31 @@ describe(`lockouts through the auth hook (${process.env.TEST_DATABASE ?? "sqlite
     const audit = await listAuditEvents(t.db, { action: "lockout.cleared", page: 1, pageSize: 10 });
     expect(audit.events[0]).toMatchObject({ target: "user carol", before: { failures: 10 } });
     await expect(clearLockout(t.db, cliActor(), row?.id ?? "")).rejects.toMatchObject({ code: "not_found" });
+  });
+
+  it("costs a known, a disabled and an unknown user the same password hash, and answers them alike", async () => {
+    const answers: Record<string, { reasons: string[]; hashes: number[] }> = {};
+    for (const username of ["carol", "dora", "nobody-at-all"]) {
+      const clientIp = freshIp();
+      answers[username] = { reasons: [], hashes: [] };
+      // Wrong passwords into the backoff, then the lockout (6 s apart: past every backoff but the lock).
+      for (let i = 0; i < 12; i++) {
+        const before = scryptRuns.count;
+        const decision = await login(username, `wrong-${i}`, clientIp, at(6000 + i * 70));
+        answers[username].reasons.push(decision.allow ? "allow" : decision.reason);
+        answers[username].hashes.push(scryptRuns.count - before);
+      }
+    }
+    expect(answers.dora).toEqual(answers["nobody-at-all"]);
+    expect(answers.carol).toEqual(answers["nobody-at-all"]);
+    // Each checked attempt cost one hash; each refused one (locked out) none, for all three alike.
+    expect(answers.carol?.hashes).toEqual(answers.carol?.reasons.map((reason) => (reason === LOCKED_OUT ? 0 : 1)));
+    expect(answers.carol?.reasons.slice(-2)).toEqual([LOCKED_OUT, LOCKED_OUT]);
+  });
+
+  it("tells a disabled user so only after the right password", async () => {
+    const clientIp = freshIp();
+    expect(await login("dora", "not-doras-password", clientIp, at(9000))).toEqual({ allow: false, reason: "unknown user or wrong password" });
+    expect(await login("dora", "dora-password", clientIp, at(9000))).toEqual({ allow: false, reason: "user is disabled" });
   });
 });

@@ -1,10 +1,12 @@
 // `npm run cli -- <command>`: console administration from a shell on the console host.
 // A thin layer over lib/: every change goes through the same functions (and audit) as the UI.
+import "../lib/database-url-guard";
 import { parseArgs } from "node:util";
 import { cliActor, type Role } from "../lib/actor";
 import { createAdmin, listAdmins, resetAdminPassword } from "../lib/admins";
 import { createApiToken, listApiTokens, revokeApiToken } from "../lib/api-tokens";
 import { databaseUrl } from "../lib/config";
+import { describeDatabaseFailure } from "../lib/database-url";
 import { newPassword } from "../lib/crypto";
 import { db } from "../lib/db";
 import { AppError, describeError } from "../lib/errors";
@@ -315,6 +317,11 @@ run(process.argv.slice(2))
     if (error instanceof UsageError || (error instanceof TypeError && "code" in error)) {
       console.error(`error: ${error.message}\n\n${USAGE}`);
       process.exit(2);
+    }
+    const database = describeDatabaseFailure(error, databaseUrl());
+    if (database) {
+      console.error(`error: ${database}`);
+      process.exit(1);
     }
     const known = describeError(error);
     if (known) {

@@ -42,13 +42,16 @@ function newestMtime(target) {
 const buildId = path.join(root, ".next", "BUILD_ID");
 const sourcesAt = Math.max(...SOURCES.filter((s) => s !== "lib").map((s) => newestMtime(path.join(root, s))),
   ...readdirSync(path.join(root, "lib")).filter((e) => e !== "generated").map((e) => newestMtime(path.join(root, "lib", e))));
+const tsxBin = path.join(root, "node_modules", ".bin", "tsx");
 if (!existsSync(buildId) || statSync(buildId).mtimeMs < sourcesAt) {
+  // A DATABASE_URL that cannot work is said in one line before minutes of building, not after.
+  const guard = spawnSync(tsxBin, [path.join(root, "lib", "database-url-guard.ts")], { cwd: root, stdio: "inherit", env: process.env });
+  if (guard.status !== 0) process.exit(guard.status ?? 1);
   console.log("building the console (first start or changed sources)...");
   const build = spawnSync(nextBin, ["build"], { cwd: root, stdio: "inherit", env: process.env });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
-const tsxBin = path.join(root, "node_modules", ".bin", "tsx");
 process.env.NODE_ENV = "production";
 process.env.PORT = port;
 process.env.HOSTNAME = host;

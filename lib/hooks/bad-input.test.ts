@@ -99,6 +99,9 @@ describe(`hook API bad input (${process.env.TEST_DATABASE ?? "sqlite"})`, () => 
     ["connect", 422, "session_id must not contain control characters", asJson({ ...tunnel, session_id: "s\u0000" })],
     ["connect", 422, "connection_id must not contain control characters", asJson({ ...tunnel, connection_id: "c\n1" })],
     ["disconnect", 422, "connection_id must not contain control characters", asJson({ connection_id: "c\u0000" })],
+    // Half of a surrogate pair, from a JSON \u escape: no database can store it.
+    ["auth", 422, "username must not contain control characters or broken Unicode", asJson({ ...login, username: "ali\ud800" })],
+    ["connect", 422, "connection_id must not contain control characters or broken Unicode", asJson({ ...tunnel, connection_id: "\udc00c" })],
     // Malformed bodies.
     ["auth", 400, "request body is not valid JSON", { contentType: JSON_TYPE, body: "{not json" }],
     ["auth", 400, "request body must be a JSON object", { contentType: JSON_TYPE, body: "null" }],

@@ -5,8 +5,8 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { cliActor } from "../actor";
-import { Prisma } from "../generated/sqlite/client";
 import { registerServer } from "../servers";
+import { BAD_UNICODE, fingerprint as fingerprintOf, junk, random, type Random } from "../testing/fuzz";
 import { createTestDb, type TestDb } from "../testing/test-db";
 import { createVpnUser } from "../vpn-users";
 import { handleHook, HOOK_PATH_PREFIX, MAX_HOOK_BODY_BYTES, type HookRequest } from "./handler";
@@ -14,43 +14,6 @@ import { serveHook } from "./node";
 
 let t: TestDb;
 let token: string;
-
-/** mulberry32: a small seeded generator, so every run sends the same requests. */
-function random(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let x = state;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (max: number) => Math.floor(next() * max);
-  const pick = <T,>(items: readonly T[]): T => items[int(items.length)] as T;
-  return { int, pick };
-}
-type Random = ReturnType<typeof random>;
-
-const JUNK_TEXT = ["", " ", "\u0000", "\n\r\t", "💥", "' OR 1=1 --", "../../etc/passwd", "%00", "\u202e", "a".repeat(5000), "=&=&", "${x}", "null"];
-
-function junk(r: Random, depth = 0): unknown {
-  switch (r.int(depth > 2 ? 5 : 8)) {
-    case 0:
-      return r.pick(JUNK_TEXT);
-    case 1:
-      return r.pick([0, -1, 1.5, 1e308, -0, Number.MAX_SAFE_INTEGER + 2]);
-    case 2:
-      return r.pick([true, false, null]);
-    case 3:
-      return "x".repeat(r.int(300));
-    case 4:
-      return String.fromCharCode(...Array.from({ length: 1 + r.int(20) }, () => r.int(0xd800)));
-    case 5:
-      return Array.from({ length: r.int(4) }, () => junk(r, depth + 1));
-    default:
-      return Object.fromEntries(Array.from({ length: r.int(4) }, (_, i) => [`k${i}`, junk(r, depth + 1)]));
-  }
-}
 
 type Fields = Record<string, unknown>;
 type Breaker = (fields: Fields, json: boolean, r: Random) => void;
@@ -70,6 +33,7 @@ const requiredText = (field: string, max: number): Breaker[] => [
   (f) => (f[field] = "   "),
   (f) => (f[field] = long(max + 1)),
   (f, json, r) => (f[field] = json ? r.pick(NOT_TEXT) : long(max + 5)),
+  (f, json, r) => (f[field] = json ? r.pick(BAD_UNICODE) : `${field}\u0000`),
 ];
 const ip = (field: string, required: boolean): Breaker[] => [
   ...(required ? [(f: Fields) => delete f[field]] : []),
@@ -167,17 +131,7 @@ function hostileRequest(r: Random, authorization: string | undefined): HookReque
   }
 }
 
-/** Every row of every table (whatever its key), so any write anywhere shows. */
-async function fingerprint(): Promise<string> {
-  const text = (value: unknown) => JSON.stringify(value, (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
-  const tables: Record<string, string[]> = {};
-  for (const model of Object.values(Prisma.ModelName)) {
-    const delegate = (t.db as unknown as Record<string, { findMany: () => Promise<unknown[]> }>)[model.charAt(0).toLowerCase() + model.slice(1)];
-    if (!delegate) throw new Error(`no client delegate for model ${model}`);
-    tables[model] = (await delegate.findMany()).map(text).sort();
-  }
-  return text(tables);
-}
+const fingerprint = () => fingerprintOf(t.db);
 
 const AUTHORIZATIONS = (valid: string) => [
   undefined,

@@ -2,16 +2,21 @@
 // so a hook can pass them straight through with curl --data-urlencode.
 import { isIP } from "node:net";
 import { z } from "zod";
+import { isStorableText } from "../validation/common";
 
 /** "X is required" when the field is absent, "X must be text" when it is something else. */
 const text = (what: string) =>
   z.string({ error: (issue) => (issue.input === undefined ? `${what} is required` : `${what} must be text`) });
 
 // Identifiers end up in database columns and logs: NUL (which PostgreSQL refuses to store) and
-// other control characters are never part of a real one.
+// other control characters are never part of a real one, nor half of a surrogate pair (which a
+// JSON \u escape can make and no database can store).
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 const printable = (what: string) =>
-  [(value: string) => !CONTROL_CHARACTERS.test(value), `${what} must not contain control characters`] as const;
+  [
+    (value: string) => !CONTROL_CHARACTERS.test(value) && isStorableText(value),
+    `${what} must not contain control characters or broken Unicode`,
+  ] as const;
 
 const ip = text("client_ip")
   .trim()

@@ -6,6 +6,7 @@ import type { Actor } from "../actor";
 import { createApiToken, revokeApiToken } from "../api-tokens";
 import { db } from "../db";
 import { AppError } from "../errors";
+import { getGroup } from "../groups";
 import { created, withAdmin } from "./admin-route";
 
 const setup = await vi.hoisted(async () => {
@@ -111,6 +112,14 @@ describe(`withAdmin with a bearer API token (${setup.postgres ? "postgresql" : "
     expect(response.status).toBe(204);
     expect(await response.text()).toBe("");
     expect(seen).toEqual(["vpn-1"]);
+  });
+
+  it.each(["\u0000", "ops\u0000", "\ud800", "a\udfffb"])("refuses a path parameter %j with 400 before the database sees it", async (name) => {
+    const admin = await tokenWithRole("admin");
+    const handler = withAdmin<{ name: string }>(async ({ params }) => ({ group: await getGroup(db, params.name) }), { role: "viewer" });
+    const response = await handler(request("GET", { authorization: `Bearer ${admin.token}` }), { params: Promise.resolve({ name }) });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ error: "path holds a NUL character or text that is not valid Unicode" });
   });
 
   it("accepts the scheme in any letter case", async () => {

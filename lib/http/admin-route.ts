@@ -7,6 +7,7 @@ import { currentAdmin } from "../auth";
 import { db } from "../db";
 import { AppError } from "../errors";
 import { REQUEST_ID_HEADER } from "../log";
+import { isStorableText } from "../validation/common";
 import { errorResponse } from "./respond";
 
 export interface AdminContext<P> {
@@ -68,7 +69,12 @@ export function withAdmin<P = Record<string, never>>(
       if (options.role === "admin" && actor.role !== "admin") {
         throw new AppError("forbidden", "your role is viewer: viewers cannot change anything");
       }
-      const result = await handler({ request, actor, params: await context.params });
+      const params = await context.params;
+      // A name or id with a NUL or a broken surrogate names nothing, and the databases cannot take it.
+      if (!Object.values(params ?? {}).every((value) => typeof value !== "string" || isStorableText(value))) {
+        throw new AppError("bad_request", "path holds a NUL character or text that is not valid Unicode");
+      }
+      const result = await handler({ request, actor, params });
       if (result instanceof Response) return result;
       if (result === undefined) return new NextResponse(null, { status: 204 });
       return NextResponse.json(result);

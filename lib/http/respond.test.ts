@@ -52,6 +52,7 @@ describe("errorBody", () => {
     ["not_found", 404],
     ["conflict", 409],
     ["payload_too_large", 413],
+    ["unsupported_media_type", 415],
     ["invalid", 422],
   ])("maps AppError %s to %i with its message", (code, status) => {
     expect(errorBody(new AppError(code, `the ${code} message`))).toEqual({
@@ -82,6 +83,7 @@ describe("errorBody", () => {
   it.each([
     ["Prisma's P1001", Object.assign(new Error("Can't reach database server at db:5432"), { code: "P1001" })],
     ["a dropped connection", Object.assign(new Error("Connection terminated unexpectedly"), { clientVersion: "6.19.3" })],
+    ["no connection free in time", Object.assign(new Error("Transaction API error: Unable to start a transaction in the given time."), { code: "P2028" })],
   ])("maps %s to 503: the database is unavailable, try again", (_label, thrown) => {
     expect(errorBody(thrown)).toEqual({
       status: 503,
@@ -157,7 +159,8 @@ describe(`errorBody with a real database error (${process.env.TEST_DATABASE ?? "
 });
 
 describe("readJson", () => {
-  const post = (body: string) => new Request("http://console.test/api/x", { method: "POST", body });
+  const post = (body: string, contentType = "application/json") =>
+    new Request("http://console.test/api/x", { method: "POST", body, headers: { "content-type": contentType } });
 
   it("parses a JSON body", async () => {
     expect(await readJson(post('{"name":"ops","n":[1,2]}'))).toEqual({ name: "ops", n: [1, 2] });
@@ -173,6 +176,42 @@ describe("readJson", () => {
     const error = await readJson(post(text)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AppError);
     expect(errorBody(error)).toEqual({ status: 400, body: { error: "request body is not valid JSON" } });
+  });
+
+  it.each(["application/json; charset=utf-8", "Application/JSON", "application/merge-patch+json"])("reads a body sent as %s", async (type) => {
+    expect(await readJson(post('{"a":1}', type))).toEqual({ a: 1 });
+  });
+
+  it.each(["text/plain;charset=UTF-8", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/jsonx", "json"])(
+    "refuses a JSON body sent as %s with 415, naming the type to use",
+    async (type) => {
+      const error = await readJson(post('{"name":"ops"}', type)).catch((e: unknown) => e);
+      expect(errorBody(error)).toMatchObject({ status: 415, body: { error: expect.stringContaining("Content-Type: application/json") } });
+    },
+  );
+
+  it.each(['{"name":"a\\u0000b"}', '{"a":["\\ud800"]}', '{"\\udc00":1}', '[[{"deep":"\\u0000"}]]'])(
+    "refuses %s (a NUL or half a surrogate pair, which the databases cannot take) with 400",
+    async (text) => {
+      expect(errorBody(await readJson(post(text)).catch((e: unknown) => e))).toMatchObject({ status: 400 });
+    },
+  );
+
+  it("reads deep nesting and well-formed surrogate pairs", async () => {
+    expect(await readJson(post('{"a":"\\ud83d\\udca5"}'))).toEqual({ a: "💥" });
+    const deep = `${"[".repeat(20_000)}1${"]".repeat(20_000)}`;
+    expect(await readJson(post(deep))).toBeInstanceOf(Array);
+  });
+
+  it("refuses a body that is not UTF-8 with 400", async () => {
+    const latin1 = new Request("http://console.test/api/x", { method: "POST", headers: { "content-type": "application/json" }, body: new Uint8Array([0x7b, 0x22, 0xe9, 0x22, 0x3a, 0x31, 0x7d]) });
+    expect(errorBody(await readJson(latin1).catch((e: unknown) => e))).toEqual({ status: 400, body: { error: "request body is not valid UTF-8" } });
+  });
+
+  it("refuses a body without a Content-Type, and needs none for an empty one", async () => {
+    const bytes = new Request("http://console.test/api/x", { method: "POST", body: new TextEncoder().encode('{"a":1}') });
+    await expect(readJson(bytes)).rejects.toMatchObject({ code: "unsupported_media_type" });
+    expect(await readJson(new Request("http://console.test/api/x", { method: "POST" }))).toEqual({});
   });
 
   it("refuses a body over the limit as 413 and accepts one exactly at it", async () => {
@@ -207,5 +246,11 @@ describe("searchParams", () => {
       group: "-",
     });
     expect(searchParams(new Request("http://console.test/api/vpn-users"))).toEqual({});
+  });
+
+  it("refuses a NUL in a name or value with 400", () => {
+    for (const query of ["q=a%00b", "%00=1"]) {
+      expect(() => searchParams(new Request(`http://console.test/api/vpn-users?${query}`))).toThrow(/NUL/);
+    }
   });
 });

@@ -3,15 +3,14 @@
 // nothing changed) for the rest; malformed bodies from an admin get a 4xx, never a 5xx, and
 // change nothing. The table must list exactly the routes and methods under app/api, so a new
 // route cannot ship without a role rule here.
-import { readdirSync } from "node:fs";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { Actor, Role } from "../actor";
+import type { Actor } from "../actor";
 import { createAdmin } from "../admins";
 import { createApiToken } from "../api-tokens";
 import { db } from "../db";
 import { createGroup } from "../groups";
 import { registerServer } from "../servers";
+import { discoverRoutes, handlersOf, METHODS, ROLE_RULES, ROUTE_CASES, type Method, type RouteHandler } from "../testing/admin-routes";
 import { createVpnUser } from "../vpn-users";
 
 const setup = await vi.hoisted(async () => {
@@ -21,73 +20,6 @@ const setup = await vi.hoisted(async () => {
 
 // No Next.js request scope here: nobody is signed in with a cookie.
 vi.mock("../auth", () => ({ currentAdmin: async () => null }));
-
-type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
-
-/** Route (under app/api) → method → the least role allowed to call it. */
-const ROLE_RULES: Record<string, Partial<Record<Method, Role>>> = {
-  admins: { GET: "viewer", POST: "admin" },
-  "admins/[username]": { PATCH: "admin", DELETE: "admin" },
-  audit: { GET: "viewer" },
-  "current-users": { GET: "viewer" },
-  "audit/[id]/revert": { POST: "admin" },
-  groups: { GET: "viewer", POST: "admin" },
-  "groups/[name]": { GET: "viewer", PATCH: "admin", DELETE: "admin" },
-  // The session actions are admin-only even as a preview (dryRun): viewers get no actions.
-  "groups/[name]/disconnect": { POST: "admin" },
-  "groups/[name]/invalidate": { POST: "admin" },
-  "groups/[name]/traffic": { GET: "viewer" },
-  lockouts: { GET: "viewer" },
-  "lockouts/[id]": { DELETE: "admin" },
-  me: { GET: "viewer" },
-  metrics: { GET: "viewer" },
-  policies: { GET: "viewer" },
-  "policies/default": { GET: "viewer", PUT: "admin" },
-  "policies/export": { GET: "viewer" },
-  "policies/groups/[name]": { GET: "viewer", PUT: "admin", DELETE: "admin" },
-  "policies/import": { POST: "admin" },
-  // A preview computes what an import would do and saves nothing.
-  "policies/import/preview": { POST: "viewer" },
-  "policies/tuning": { GET: "viewer" },
-  "policies/users/[username]": { GET: "viewer", PUT: "admin", DELETE: "admin" },
-  servers: { GET: "viewer", POST: "admin" },
-  "servers/[name]": { GET: "viewer", PATCH: "admin", DELETE: "admin" },
-  "servers/[name]/revoke-token": { POST: "admin" },
-  "servers/[name]/rotate-token": { POST: "admin" },
-  sessions: { GET: "viewer" },
-  "sessions/[id]": { GET: "viewer" },
-  "sessions/[id]/disconnect": { POST: "admin" },
-  "sessions/[id]/invalidate": { POST: "admin" },
-  "sessions/disconnect": { POST: "admin" },
-  "sessions/invalidate": { POST: "admin" },
-  "sessions/[id]/traffic": { GET: "viewer" },
-  tokens: { GET: "viewer", POST: "admin" },
-  "tokens/[name]": { DELETE: "admin" },
-  "vpn-users": { GET: "viewer", POST: "admin" },
-  "vpn-users/[username]": { GET: "viewer", PATCH: "admin", DELETE: "admin" },
-  "vpn-users/[username]/disconnect": { POST: "admin" },
-  "vpn-users/[username]/effective-policy": { GET: "viewer" },
-  "vpn-users/[username]/invalidate": { POST: "admin" },
-  "vpn-users/[username]/traffic": { GET: "viewer" },
-};
-
-const API_DIR = path.resolve(import.meta.dirname, "../../app/api");
-const METHODS: Method[] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
-type RouteHandler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
-
-/** Route files under app/api, as table keys; next-auth's own route is not an admin route. */
-function discoverRoutes(dir = API_DIR, prefix = ""): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    if (!entry.isDirectory()) return entry.name === "route.ts" && prefix ? [prefix] : [];
-    if (entry.name === "auth") return [];
-    return discoverRoutes(path.join(dir, entry.name), prefix ? `${prefix}/${entry.name}` : entry.name);
-  });
-}
-
-async function handlersOf(route: string): Promise<Partial<Record<Method, RouteHandler>>> {
-  const routeModule = (await import(path.join(API_DIR, route, "route.ts"))) as Record<string, unknown>;
-  return Object.fromEntries(METHODS.filter((m) => typeof routeModule[m] === "function").map((m) => [m, routeModule[m]]));
-}
 
 const cli: Actor = { type: "cli", name: "route-roles-test", role: "admin" };
 // Real targets, so a handler that skipped its role check would really change something.
@@ -157,9 +89,7 @@ describe(`admin API role rules (${setup.postgres ? "postgresql" : "sqlite"})`, (
     expect(discovered).toEqual(table);
   });
 
-  const cases = Object.entries(ROLE_RULES).flatMap(([route, rules]) =>
-    METHODS.filter((m) => rules[m]).map((method) => ({ route, method, role: rules[method] as Role })),
-  );
+  const cases = ROUTE_CASES;
 
   it.each(cases)("$method /api/$route: 401 without credentials", async ({ route, method }) => {
     const handler = (await handlersOf(route))[method] as RouteHandler;

@@ -263,12 +263,15 @@ async function resume(
 export async function authorize(db: Db, server: ServerView, input: AuthHookInput, now = new Date()): Promise<Decision> {
   const user = await findUser(db, input.username);
   if (!user) return refusedPassword(await checkPassword(db, input, null, now));
-  if (!user.enabled) return deny("user is disabled");
+  // A disabled user is told so only once the caller has shown a credential (a token OpenVPN
+  // verified, a console token, the password); until then the answer is an unknown user's.
+  const disabled = user.enabled ? null : deny("user is disabled");
   const policy = await effectivePolicyFor(db, user);
 
   // OpenVPN's own tokens (auth-gen-token ... external-auth): the daemon checked its HMAC and
   // says how; the console decides from its record of the same session_id.
   if (input.session_state && input.session_state !== "Initial") {
+    if (disabled) return disabled;
     if (input.session_state !== "Authenticated") return deny(`OpenVPN reports the token as ${input.session_state}: log in again`);
     if (!input.session_id) throw new AppError("invalid", "session_id is required with session_state Authenticated", { session_id: "required" });
     const session = await sessionOfDaemon(db, user.id, server.id, input.session_id);
@@ -279,11 +282,12 @@ export async function authorize(db: Db, server: ServerView, input: AuthHookInput
   // Console-issued tokens come back as the password.
   if (!input.session_state && input.password) {
     const session = await firstSession(db, Prisma.sql`"tokenHash" = ${hashToken(input.password)}`, "authenticatedAt");
-    if (session && session.userId === user.id) return resume(db, session, server, policy, input, now);
+    if (session && session.userId === user.id) return disabled ?? resume(db, session, server, policy, input, now);
   }
 
   const outcome = await checkPassword(db, input, user.passwordHash, now);
   if (outcome !== "accepted") return refusedPassword(outcome);
+  if (disabled) return disabled;
   return startSession(
     db,
     user,

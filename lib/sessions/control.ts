@@ -13,6 +13,7 @@ import { recordAudit } from "../audit";
 import type { Db, Tx } from "../db";
 import { AppError, conflict, notFound } from "../errors";
 import { LIVE_STATES } from "./states";
+import { freeTextSchema } from "../validation/common";
 
 export type SessionAction = "disconnect" | "invalidate";
 
@@ -27,10 +28,7 @@ export const AGENT_LIVE_SECONDS = 10;
 /** The most sessions one selection may name. */
 export const MAX_SELECTION = 500;
 
-const reasonSchema = z
-  .string({ error: "reason must be text" })
-  .trim()
-  .max(500, "reason must be at most 500 characters")
+const reasonSchema = freeTextSchema("reason", 500)
   .optional()
   .transform((value) => (value ? value : null));
 

@@ -13,6 +13,25 @@ export const nameSchema = (what: string) =>
       `${what} may contain letters, digits and . _ @ - and must start with a letter or digit`,
     );
 
+/** A NUL, which PostgreSQL cannot store in text, or half of a UTF-16 surrogate pair, which no database can. */
+const UNSTORABLE_CHARACTER = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Whether text can reach the database as it is: well-formed Unicode without NUL characters. */
+export function isStorableText(text: string): boolean {
+  return !UNSTORABLE_CHARACTER.test(text);
+}
+
+/** Control characters other than tab and line breaks: they rewrite terminals and log lines. */
+const CONTROL_CHARACTER = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+/** Free text an admin types (a description, a reason): trimmed, bounded, without control characters. */
+export const freeTextSchema = (what: string, max: number) =>
+  z
+    .string({ error: `${what} must be text` })
+    .trim()
+    .max(max, `${what} must be at most ${max} characters`)
+    .refine((text) => !CONTROL_CHARACTER.test(text), `${what} must not hold control characters`);
+
 export const passwordSchema = z
   .string({ error: "password is required" })
   .min(8, "password must be at least 8 characters")
