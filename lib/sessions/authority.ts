@@ -351,8 +351,8 @@ async function sessionForConnect(
  * When the user's sessions on this server come from logins through the console (PAM and the
  * auth hook, docs/ocserv.md), every cookie stands for one of them: the latest one of this client
  * IP, else the latest one from anywhere (a roaming cookie, which IP lock refuses). An ended one
- * stays refused for as long as ocserv may honour its cookie, and a fresh login is no cookie
- * reconnect, so it is never held up by it.
+ * stays refused however long ocserv honours its cookie, while a fresh login, being no cookie
+ * reconnect, is never held up by it.
  *
  * When ocserv checks passwords itself, a tunnel from another IP is another login that starts a
  * session of its own, and one after an ended session cannot be told from a fresh login: it is
@@ -366,12 +366,13 @@ async function ocservCookieSession(
   clientIp: string,
   now: Date,
 ): Promise<SessionRow | null> {
-  const newest = (where: Prisma.Sql) => firstSession(db, Prisma.sql`"userId" = ${userId} AND "serverId" = ${server.id} AND ${where}`, "authenticatedAt");
-  const sameClient = await newest(Prisma.sql`"clientIp" = ${clientIp} AND "state" IN (${Prisma.join(LIVE_STATES)})`);
+  const newest = (where: Prisma.Sql = Prisma.empty) =>
+    firstSession(db, Prisma.sql`"userId" = ${userId} AND "serverId" = ${server.id} ${where}`, "authenticatedAt");
+  const sameClient = await newest(Prisma.sql`AND "clientIp" = ${clientIp} AND "state" IN (${Prisma.join(LIVE_STATES)})`);
   if (sameClient) return sameClient;
-  const latest = await newest(Prisma.sql`1 = 1`);
+  const latest = await newest();
   if (!latest) return null;
-  if (latest.lastAuthAt !== null) return (await newest(Prisma.sql`"clientIp" = ${clientIp}`)) ?? latest;
+  if (latest.lastAuthAt !== null) return (await newest(Prisma.sql`AND "clientIp" = ${clientIp}`)) ?? latest;
   if (LIVE_STATES.includes(latest.state as SessionState)) return null;
   const endedAt = latest.endedAt ?? latest.lastSeenAt;
   return secondsSince(endedAt, now) < policy.idleTokenExpiry ? latest : null;
