@@ -1,7 +1,7 @@
-// The agent next to a real ocserv (`npm run agent -- --ocserv`, polling `occtl --json show users`
-// in the server namespace) while openconnect clients move traffic: the counters reach Current
-// Users, and the console's kill orders are carried out with `occtl disconnect id`. ocserv 1.1.6
-// ends its own session on such a kill: openconnect exits and the cookie is gone, after a
+// The agent next to real ocserv servers (`npm run agent -- --ocserv`, polling `occtl --json show
+// users` in the server namespace) while openconnect clients move traffic: the counters reach
+// Current Users, and the console's kill orders are carried out with `occtl disconnect id`. ocserv
+// 1.1.6 ends its own session on such a kill: openconnect exits and the cookie is gone, after a
 // disconnect as after an invalidate. The difference stays on the console's side: a disconnected
 // session would take a reconnect, an invalidated one refuses it (docs/ocserv.md).
 import { readFile } from "node:fs/promises";
@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "../lib/db";
 import { startOcservAgent, type RunningAgent } from "./lib/agent";
 import { inNamespace } from "./lib/exec";
-import { clientSide } from "./lib/network";
+import { clientSide, type ClientSide } from "./lib/network";
 import { openconnectLogin, startOcserv, startOpenconnect, type OcservServer, type OpenconnectClient } from "./lib/ocserv";
 import { labPort } from "./lib/paths";
 import { waitForSessions } from "./lib/sessions";
@@ -19,11 +19,13 @@ import { setUpWorld, tearDownWorld, type World } from "./lib/world";
 // Its own console port, so that it never answers for another file's console.
 const CONSOLE_PORT = labPort(3312);
 const near = clientSide(0);
+const far = clientSide(1);
 
 let world: World | undefined;
 let server: OcservServer;
 let serverToken = "";
-let agent: RunningAgent | undefined;
+const agentLogs = new Map<OcservServer, string>();
+const agents: RunningAgent[] = [];
 const clients: OpenconnectClient[] = [];
 
 function w(): World {
@@ -31,22 +33,74 @@ function w(): World {
   return world;
 }
 
-/** Logs in with the password (`openconnect --authenticate`), then connects with the saved cookie. */
-async function loggedInWithCookie(username: string) {
+/** A registered ocserv server with its agent polling the console; returns the server and its token. */
+async function serverWithAgent(name: string, port: number, network: string) {
+  const token = await w().console.registerServer(name, "ocserv");
+  const started = await startOcserv(w().pki, { name, port, network, consoleUrl: w().console.url, token });
+  const agent = await startOcservAgent(started, w().console.url, token);
+  agents.push(agent);
+  agentLogs.set(started, agent.logPath);
+  await waitFor(`the first poll of ${name}'s agent`, 20_000, async () =>
+    (await db.vpnServer.findUnique({ where: { name } }))?.agentLastSeenAt ? true : undefined,
+  );
+  return { started, token };
+}
+
+async function user(username: string, policy?: Record<string, unknown>): Promise<string> {
   const password = `pw-${username}-${Math.random().toString(36).slice(2)}`;
   await w().console.createUser(username, password);
-  const cookie = await openconnectLogin(server, near, username, password);
-  const client = await startOpenconnect(server, near, username, { cookie });
+  if (policy) await w().console.setUserPolicy(username, policy);
+  return password;
+}
+
+/** Logs in with the password (`openconnect --authenticate`), then connects with the saved cookie. */
+async function loggedInWithCookie(username: string, password: string, on = server, side = near) {
+  const cookie = await openconnectLogin(on, side, username, password);
+  const client = await startOpenconnect(on, side, username, { cookie });
   clients.push(client);
   await client.waitConnected();
+  return { client, cookie };
+}
+
+/** A new user logged in on `server` with a saved cookie, and their active session. */
+async function connectedUser(username: string) {
+  const { client, cookie } = await loggedInWithCookie(username, await user(username));
   const [session] = await waitForSessions(username, "one active session", (s) => s.length === 1 && s[0]?.state === "active");
   if (!session) throw new Error(`${username} has no session`);
   return { client, cookie, session };
 }
 
-function agentLog(): string {
-  if (!agent) throw new Error("the agent did not start");
-  return agent.logPath;
+/**
+ * After a kill with occtl, openconnect does not reconnect: ocserv tells it the session is over,
+ * and has forgotten the cookie, so a saved copy is refused before the connect script is asked.
+ */
+async function expectEndedByOcserv(on: OcservServer, side: ClientSide, username: string, client: OpenconnectClient, cookie: string, serverSince: number) {
+  await client.waitExited();
+  await waitForLog(client.logPath, /Received server disconnect\n[^]*Session terminated by server; exiting\./, 1_000);
+  const again = await startOpenconnect(on, side, username, { cookie });
+  clients.push(again);
+  await again.waitExited();
+  await waitForLog(again.logPath, /Cookie was rejected by server/, 1_000);
+  expect((await readFile(on.logPath, "utf8")).slice(serverSince)).not.toContain(`connect of '${username}'`);
+}
+
+/** The agent of `on` carried out the kill of the worker (the occtl id); prints how long since `started`. */
+async function expectKilledByAgent(on: OcservServer, username: string, workerId: number, what: string, started: number) {
+  await waitFor(`worker ${workerId} gone from occtl show users`, 20_000, async () => ((await on.workerIds(username)).includes(workerId) ? undefined : true));
+  console.log(`${what}: ocserv ended worker ${workerId} ${Date.now() - started} ms later`);
+  await waitForLog(agentLogs.get(on) ?? "", new RegExp(`kill ${workerId} \\(.*\\): done: occtl disconnect id ${workerId}`), 5_000);
+}
+
+/** A new user's tunnel cut by the admin action through the agent; returns their session as it was. */
+async function cutByAgent(action: "invalidate" | "disconnect", username: string) {
+  const { client, cookie, session } = await connectedUser(username);
+  const workerId = await server.idOf(username);
+  const serverSince = await server.logOffset();
+  const started = Date.now();
+  await w().console.api("POST", `/api/sessions/${session.id}/${action}`, { reason: "integration test" });
+  await expectKilledByAgent(server, username, workerId, `${action} (after the admin API call)`, started);
+  await expectEndedByOcserv(server, near, username, client, cookie, serverSince);
+  return session;
 }
 
 /**
@@ -75,53 +129,22 @@ async function currentUsers(): Promise<CurrentUserRow[]> {
   return (await w().console.api<{ rows: CurrentUserRow[] }>("GET", "/api/current-users?sort=user&order=asc")).rows;
 }
 
-/**
- * A user logged in with a saved cookie, cut by the admin action: the agent ends the worker with
- * occtl, openconnect exits, and ocserv refuses the saved cookie. Prints how long the kill took.
- */
-async function cutByAgent(action: "invalidate" | "disconnect", username: string) {
-  const { client, cookie, session } = await loggedInWithCookie(username);
-  const workerId = await server.idOf(username);
-  const serverSince = await server.logOffset();
-  const started = Date.now();
-  await w().console.api("POST", `/api/sessions/${session.id}/${action}`, { reason: "integration test" });
-  await waitFor(`worker ${workerId} gone from occtl show users`, 20_000, async () => ((await server.workerIds(username)).includes(workerId) ? undefined : true));
-  console.log(`${action}: ocserv ended worker ${workerId} ${Date.now() - started} ms after the admin API call`);
-  await waitForLog(agentLog(), new RegExp(`kill ${workerId} \\([^)]*: integration test\\): done: occtl disconnect id ${workerId}`), 5_000);
-
-  // openconnect does not reconnect: ocserv tells it the session is over ...
-  await client.waitExited();
-  await waitForLog(client.logPath, /Received server disconnect\n[^]*Session terminated by server; exiting\./, 1_000);
-  // ... and has forgotten the cookie: a saved copy is refused before the connect script is asked.
-  const again = await startOpenconnect(server, near, username, { cookie });
-  clients.push(again);
-  await again.waitExited();
-  await waitForLog(again.logPath, /Cookie was rejected by server/, 1_000);
-  expect((await readFile(server.logPath, "utf8")).slice(serverSince)).not.toContain(`connect of '${username}'`);
-  return session;
-}
-
 beforeAll(async () => {
   world = await setUpWorld(CONSOLE_PORT);
-  serverToken = await w().console.registerServer("oc-ctl", "ocserv");
-  server = await startOcserv(w().pki, { name: "oc-ctl", port: 4443, network: "10.9.3.0", consoleUrl: w().console.url, token: serverToken });
-  agent = await startOcservAgent(server, w().console.url, serverToken);
-  await waitFor("the first poll of the agent", 20_000, async () =>
-    (await db.vpnServer.findUnique({ where: { name: "oc-ctl" } }))?.agentLastSeenAt ? true : undefined,
-  );
+  ({ started: server, token: serverToken } = await serverWithAgent("oc-ctl1", 4443, "10.9.3.0"));
 });
 
 afterAll(async () => {
   for (const client of clients) await client.logout().catch(() => undefined);
-  await agent?.stop();
+  for (const agent of agents) await agent.stop();
   await tearDownWorld(world);
 });
 
 describe("ocserv with the agent", () => {
   it("reports the counters of a tunnel that moves traffic to Current Users", async () => {
-    const { session } = await loggedInWithCookie("uma");
+    const { session } = await connectedUser("uma");
     const [row] = (await currentUsers()).filter((r) => r.sessionId === session.id);
-    expect(row).toMatchObject({ username: "uma", server: "oc-ctl" });
+    expect(row).toMatchObject({ username: "uma", server: "oc-ctl1" });
     // 50 pings of 1000 bytes through the tunnel, to ocserv's end of it.
     const gateway = await server.tunnelGateway("uma");
     await inNamespace(near.ns, "ping", ["-q", "-c", "50", "-i", "0.02", "-s", "1000", gateway], { timeoutMs: 20_000 });
@@ -138,7 +161,7 @@ describe("ocserv with the agent", () => {
       s.length === 1 && s[0]?.state === "dormant" && s[0].connections[0]?.disconnectedAt !== null,
     );
     expect(dormant?.id).toBe(session.id);
-    expect(dormant?.stateReason).toBe("tunnel cut by the console: session disconnected by integration: integration test");
+    expect(dormant?.stateReason).toBe("tunnel cut by the console: session disconnected by an administrator: integration test");
     expect(dormant?.connections.map((c) => c.endReason)).toEqual(["killed"]);
     expect(await connectHookAnswer("victor")).toBe("200");
     const [resumed] = await waitForSessions("victor", "the same session active again", (s) => s[0]?.state === "active");
@@ -153,5 +176,23 @@ describe("ocserv with the agent", () => {
     expect(revoked?.id).toBe(session.id);
     expect(revoked?.connections.map((c) => c.endReason)).toEqual(["killed"]);
     expect(await connectHookAnswer("wendy")).toMatch(/^403 deny session was invalidated \(invalidated by [^)]*: integration test\): log in again$/);
+  });
+
+  it("replace_oldest: a login on another ocserv server ends the older session's tunnel, whose cookie is then refused", async () => {
+    const { started: other } = await serverWithAgent("oc-ctl2", 4444, "10.9.4.0");
+    const password = await user("yara", { maxSessions: 1, maxSessionsAction: "replace_oldest" });
+    const older = await loggedInWithCookie("yara", password, server, near);
+    const workerId = await server.idOf("yara");
+    const serverSince = await server.logOffset();
+    const started = Date.now();
+    const newer = await loggedInWithCookie("yara", password, other, far);
+    await expectKilledByAgent(server, "yara", workerId, "replace_oldest (after the newer login started)", started);
+    await expectEndedByOcserv(server, near, "yara", older.client, older.cookie, serverSince);
+    const sessions = await waitForSessions("yara", "the older session revoked, the newer active", (s) =>
+      s.length === 2 && s[0]?.state === "revoked" && s[1]?.state === "active" && s[0].connections[0]?.disconnectedAt !== null,
+    );
+    expect(sessions[0]?.stateReason).toBe("replaced by a newer login (max concurrent sessions)");
+    expect(sessions[1]?.connections.map((c) => c.clientIp)).toEqual([far.address]);
+    await newer.client.logout();
   });
 });
