@@ -205,9 +205,10 @@ export async function startOpenconnect(
     pidFile,
     { input: `${byCookie ? secret.cookie : secret.password}\n` },
   );
-  const isRunning = async () => {
+  // Until `ip netns exec` has replaced itself with openconnect, the pid runs `ip`: not exited yet.
+  const hasExited = async () => {
     const pid = await readPid(pidFile);
-    return pid !== undefined && (await runsBinary(pid, "openconnect"));
+    return pid === undefined || !((await runsBinary(pid, "openconnect")) || (await runsBinary(pid, "ip")));
   };
   return {
     logPath,
@@ -216,7 +217,7 @@ export async function startOpenconnect(
       await waitForLog(logPath, /CSTP connected/, 30_000, since);
     },
     async waitExited() {
-      await waitFor(`openconnect of ${username} to exit`, 30_000, async () => ((await isRunning()) ? undefined : true));
+      await waitFor(`openconnect of ${username} to exit`, 30_000, async () => ((await hasExited()) ? true : undefined));
     },
     disconnect: () => stopByPidFile(pidFile, "openconnect", "SIGHUP", 10_000),
     logout: () => stopByPidFile(pidFile, "openconnect", "SIGTERM", 10_000),
