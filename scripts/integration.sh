@@ -18,7 +18,7 @@ fi
 # command -> Debian package that provides it
 declare -A package_of=(
   [openvpn]=openvpn [ocserv]=ocserv [occtl]=ocserv [openconnect]=openconnect [shellcheck]=shellcheck
-  [ip]=iproute2 [curl]=curl [openssl]=openssl [dash]=dash
+  [ip]=iproute2 [curl]=curl [openssl]=openssl [dash]=dash [ping]=iputils-ping
 )
 missing=()
 for cmd in "${!package_of[@]}"; do

@@ -94,3 +94,37 @@ console_log_disconnect_answer() {
 	*) console_log_refusal "$1" ;;
 	esac
 }
+
+# console_authorize WHO [curl form arguments...]: ask the auth endpoint. Returns 0 only on a clear
+# "allow"; otherwise logs why, starting with WHO (e.g. "login of 'NAME'"), and returns 1.
+console_authorize() {
+	who=$1
+	shift
+	if ! console_post auth "$@"; then
+		console_log "$who refused: $CONSOLE_ERROR"
+		return 1
+	fi
+	if [ "$CONSOLE_STATUS" = 200 ] && [ "$(console_answer_word)" = allow ]; then
+		return 0
+	fi
+	console_log_refusal "$who"
+	return 1
+}
+
+# console_read_env_file FILE: take CONSOLE_URL, CONSOLE_SERVER_TOKEN and CONSOLE_TIMEOUT from a
+# file of KEY=VALUE lines (a systemd EnvironmentFile), for hooks the daemon starts with an empty
+# environment (ocserv's PAM through pam_exec). Read as data, never run as shell code.
+console_read_env_file() {
+	if [ ! -r "$1" ]; then
+		console_log "cannot read the console settings file $1"
+		return 1
+	fi
+	while IFS= read -r line || [ -n "$line" ]; do
+		value=${line#*=}
+		case $line in
+		CONSOLE_URL=*) CONSOLE_URL=$value ;;
+		CONSOLE_SERVER_TOKEN=*) CONSOLE_SERVER_TOKEN=$value ;;
+		CONSOLE_TIMEOUT=*) CONSOLE_TIMEOUT=$value ;;
+		esac
+	done <"$1"
+}

@@ -31,12 +31,7 @@ if [ -n "${session_id-}" ]; then
 		--data-urlencode "session_state=${session_state-}"
 fi
 
-if ! console_post auth "$@"; then
-	console_log "login of '$user' refused: $CONSOLE_ERROR"
-	exit 1
-fi
-if [ "$CONSOLE_STATUS" = 200 ] && [ "$(console_answer_word)" = allow ]; then
+if console_authorize "login of '$user'" "$@"; then
 	exit 0
 fi
-console_log_refusal "login of '$user'"
 exit 1

@@ -1,8 +1,11 @@
-// The agent (scripts/agent.ts, as `npm run agent` runs it) next to an OpenVPN server of the
-// harness, attached to its management interface: it carries out the console's kill orders.
+// The agent (scripts/agent.ts, as `npm run agent` runs it) next to a VPN server of the harness:
+// attached to an OpenVPN server's management interface, or polling ocserv through occtl inside
+// the server namespace. It reports counters and carries out the console's kill orders.
 import { spawn } from "node:child_process";
 import { open, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { SERVER_NS } from "./network";
+import type { OcservServer } from "./ocserv";
 import type { OpenVpnServer } from "./openvpn";
 import { ROOT, STATE_DIR } from "./paths";
 import { sleep, waitForLog } from "./wait";
@@ -12,17 +15,31 @@ export interface RunningAgent {
   stop(): Promise<void>;
 }
 
-export async function startOpenVpnAgent(server: OpenVpnServer, consoleUrl: string, serverToken: string): Promise<RunningAgent> {
-  const dir = path.join(STATE_DIR, server.name);
+export function startOpenVpnAgent(server: OpenVpnServer, consoleUrl: string, serverToken: string): Promise<RunningAgent> {
+  return startAgent(server.name, consoleUrl, serverToken, ["--openvpn-management", `unix:${server.managementSocket}`], /openvpn: connected to /);
+}
+
+/**
+ * In ocserv's network namespace (occtl reads the counters from the tun devices there), with
+ * `--occtl` pointing at the two-line wrapper docs/agent.md describes for a non-default socket.
+ */
+export async function startOcservAgent(server: OcservServer, consoleUrl: string, serverToken: string): Promise<RunningAgent> {
+  const occtl = path.join(STATE_DIR, server.name, "occtl");
+  await writeFile(occtl, `#!/bin/sh\nexec occtl -s ${server.occtlSocket} "$@"\n`, { mode: 0o755 });
+  return startAgent(server.name, consoleUrl, serverToken, ["--ocserv", "--occtl", occtl], /agent: ocserv counters/, SERVER_NS);
+}
+
+async function startAgent(name: string, consoleUrl: string, serverToken: string, daemonArgs: string[], started: RegExp, ns?: string): Promise<RunningAgent> {
+  const dir = path.join(STATE_DIR, name);
   const tokenFile = path.join(dir, "agent-token");
   const logPath = path.join(dir, "agent.log");
   await writeFile(tokenFile, `${serverToken}\n`, { mode: 0o600 });
   const log = await open(logPath, "a");
-  const child = spawn(
-    path.join(ROOT, "node_modules", ".bin", "tsx"),
-    [path.join(ROOT, "scripts", "agent.ts"), "--console", consoleUrl, "--token-file", tokenFile, "--openvpn-management", `unix:${server.managementSocket}`, "--interval", "1"],
-    { cwd: ROOT, detached: true, stdio: ["ignore", log.fd, log.fd] },
-  );
+  const agent = [path.join(ROOT, "node_modules", ".bin", "tsx"), path.join(ROOT, "scripts", "agent.ts"), "--console", consoleUrl, "--token-file", tokenFile, ...daemonArgs, "--interval", "1"];
+  const [file, ...args] = ns ? ["ip", "netns", "exec", ns, ...agent] : agent;
+  if (!file) throw new Error("no agent command");
+  // `ip netns exec` replaces itself with tsx, so the process group is the agent's.
+  const child = spawn(file, args, { cwd: ROOT, detached: true, stdio: ["ignore", log.fd, log.fd] });
   await log.close();
   const pid = child.pid;
   if (pid === undefined) throw new Error("could not start the agent");
@@ -35,7 +52,7 @@ export async function startOpenVpnAgent(server: OpenVpnServer, consoleUrl: strin
     if (!exited) process.kill(-pid, "SIGKILL");
   };
   try {
-    await waitForLog(logPath, /openvpn: connected to /, 30_000);
+    await waitForLog(logPath, started, 30_000);
   } catch (error) {
     await stop();
     throw error;

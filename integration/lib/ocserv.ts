@@ -1,5 +1,5 @@
-// ocserv (Debian's) in the server namespace, configured from the block in docs/ocserv.md, and
-// openconnect clients in client namespaces.
+// ocserv (Debian's) in the server namespace, configured from the blocks in docs/ocserv.md (its
+// config and its PAM service), and openconnect clients in client namespaces.
 import { spawn } from "node:child_process";
 import { chmod, mkdir, open, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -20,36 +20,37 @@ export interface OcservOptions {
   network: string;
   consoleUrl: string;
   token: string;
-  /** username → password, written to the ocpasswd file. */
-  users: Record<string, string>;
 }
 
 export interface OcservServer {
+  name: string;
   port: number;
   logPath: string;
+  /** What the auth hook says (pam_exec's log= file). */
+  authLogPath: string;
   caCert: string;
+  /** ocserv's occtl-socket-file (occtl -s). */
+  occtlSocket: string;
   /** occtl's id (the worker pid) of the user's one tunnel, waiting for it to appear. */
   idOf(username: string): Promise<number>;
+  /** occtl's ids of the user's tunnels now. */
+  workerIds(username: string): Promise<number[]>;
+  /** ocserv's own address inside the user's one tunnel (`P-t-P IPv4`). */
+  tunnelGateway(username: string): Promise<string>;
   logOffset(): Promise<number>;
   stop(): Promise<void>;
 }
 
-async function passwdLine(username: string, password: string): Promise<string> {
-  const { stdout } = await command("openssl", ["passwd", "-6", "-stdin"], { input: `${password}\n` });
-  return `${username}:*:${stdout.trim()}`;
-}
-
-/** Spawns `ip netns exec NS file args` detached, output to logPath, and records its pid. */
+/** Spawns `ip netns exec NS ...command` detached, output to logPath, and records its pid. */
 async function spawnLogged(
   ns: string,
-  file: string,
-  args: string[],
+  command: string[],
   logPath: string,
   pidFile: string,
   options: { env?: NodeJS.ProcessEnv; input?: string } = {},
 ): Promise<void> {
   const log = await open(logPath, "a");
-  const child = spawn("ip", ["netns", "exec", ns, file, ...args], {
+  const child = spawn("ip", ["netns", "exec", ns, ...command], {
     detached: true,
     stdio: [options.input === undefined ? "ignore" : "pipe", log.fd, log.fd],
     env: options.env ?? process.env,
@@ -58,7 +59,7 @@ async function spawnLogged(
   child.stdin?.end(options.input);
   child.unref();
   await log.close();
-  // `ip netns exec` execs in place: the child's pid is the daemon's.
+  // `ip netns exec` (and sh's exec) replace themselves: the child's pid is the daemon's.
   await writeFile(pidFile, `${child.pid}\n`);
 }
 
@@ -71,11 +72,21 @@ export async function startOcserv(pki: Pki, options: OcservOptions): Promise<Ocs
   const logPath = path.join(dir, "ocserv.log");
   const pidFile = path.join(dir, "ocserv.pid");
   const occtlSocket = path.join(dir, "occtl.socket");
-  const passwdFile = path.join(dir, "ocpasswd");
-  const users = await Promise.all(Object.entries(options.users).map(([name, password]) => passwdLine(name, password)));
-  await writeFile(passwdFile, `${users.join("\n")}\n`, { mode: 0o600 });
+  const authLogPath = path.join(dir, "auth.log");
+  const hookEnv = path.join(dir, "hook.env");
+  await writeFile(hookEnv, `CONSOLE_URL=${options.consoleUrl}\nCONSOLE_SERVER_TOKEN=${options.token}\n`, { mode: 0o600 });
+  // The PAM service "ocserv" of this server only: a directory mounted over /etc/pam.d inside
+  // ocserv's own mount namespace (which `ip netns exec` creates), so the machine's PAM
+  // configuration is never touched and two servers can point at different consoles.
+  const pamDir = path.join(dir, "pam.d");
+  await mkdir(pamDir, { recursive: true });
+  const pamService = replaceAll(await docsBlock(DOCS, "ocserv-pam"), {
+    "/var/log/session-console-ocserv-auth.log": authLogPath,
+    "/opt/session-console/hooks": path.join(ROOT, "hooks"),
+    "/etc/session-console/hook.env": hookEnv,
+  });
+  await writeFile(path.join(pamDir, "ocserv"), pamService, { mode: 0o644 });
   const config = replaceAll(await docsBlock(DOCS, "ocserv"), {
-    "/etc/ocserv/ocpasswd": passwdFile,
     "tcp-port = 443": `tcp-port = ${options.port}`,
     "udp-port = 443": `udp-port = ${options.port}`,
     "/run/ocserv.socket": path.join(dir, "ocserv.socket"),
@@ -90,33 +101,53 @@ export async function startOcserv(pki: Pki, options: OcservOptions): Promise<Ocs
   await writeFile(configPath, config, { mode: 0o600 });
   // In the foreground so its log (and the hooks' stderr) lands in logPath; the console settings
   // in its environment, as the systemd EnvironmentFile of docs/ocserv.md puts them there.
-  await spawnLogged(SERVER_NS, "ocserv", ["--foreground", "--debug", "2", "--config", configPath], logPath, pidFile, {
-    env: { ...process.env, CONSOLE_URL: options.consoleUrl, CONSOLE_SERVER_TOKEN: options.token },
-  });
+  await spawnLogged(
+    SERVER_NS,
+    ["sh", "-c", 'mount --bind "$0" /etc/pam.d && exec "$@"', pamDir, "ocserv", "--foreground", "--debug", "2", "--config", configPath],
+    logPath,
+    pidFile,
+    { env: { ...process.env, CONSOLE_URL: options.consoleUrl, CONSOLE_SERVER_TOKEN: options.token } },
+  );
   await waitForLog(logPath, /listening \(TCP\) on/, 10_000);
 
   const occtl = async (args: readonly string[]) => (await command("occtl", ["-s", occtlSocket, ...args])).stdout;
+  const usersOf = async (username: string) =>
+    (JSON.parse((await occtl(["--json", "show", "users"])) || "[]") as Record<string, unknown>[]).filter((row) => row.Username === username);
   return {
+    name: options.name,
     port: options.port,
     logPath,
+    authLogPath,
     caCert: pki.caCert,
+    occtlSocket,
     async idOf(username) {
       return waitFor(`${username} in occtl show users`, 10_000, async () => {
-        const rows = JSON.parse((await occtl(["--json", "show", "users"])) || "[]") as Record<string, unknown>[];
-        const mine = rows.filter((row) => row.Username === username);
+        const mine = await usersOf(username);
         return mine.length === 1 ? Number(mine[0]?.ID) : undefined;
       });
+    },
+    async workerIds(username) {
+      return (await usersOf(username)).map((row) => Number(row.ID));
+    },
+    async tunnelGateway(username) {
+      const [row, ...more] = await usersOf(username);
+      const gateway = row?.["P-t-P IPv4"];
+      if (typeof gateway !== "string" || more.length > 0) throw new Error(`no single tunnel of ${username} in occtl show users`);
+      return gateway;
     },
     logOffset: () => logOffset(logPath),
     stop: () => stopByPidFile(pidFile, "ocserv"),
   };
 }
 
-/** A vpnc-script stand-in: gives the tun device its address, leaves routes and DNS alone. */
+/** A vpnc-script stand-in: gives the tun device its address and a route to the tunnel network, leaves DNS alone. */
 const VPNC_SCRIPT = `#!/bin/sh
 if [ "$reason" = connect ]; then
 	ip link set dev "$TUNDEV" up
 	ip addr add "$INTERNAL_IP4_ADDRESS/32" dev "$TUNDEV"
+	if [ -n "$INTERNAL_IP4_NETADDR" ] && [ -n "$INTERNAL_IP4_NETMASKLEN" ]; then
+		ip route replace "$INTERNAL_IP4_NETADDR/$INTERNAL_IP4_NETMASKLEN" dev "$TUNDEV"
+	fi
 fi
 exit 0
 `;
@@ -169,15 +200,15 @@ export async function startOpenconnect(
   const byCookie = "cookie" in secret;
   await spawnLogged(
     side.ns,
-    "openconnect",
-    [byCookie ? "--cookie-on-stdin" : "--passwd-on-stdin", `--script=${script}`, ...commonArgs(server, side, username)],
+    ["openconnect", byCookie ? "--cookie-on-stdin" : "--passwd-on-stdin", `--script=${script}`, ...commonArgs(server, side, username)],
     logPath,
     pidFile,
     { input: `${byCookie ? secret.cookie : secret.password}\n` },
   );
-  const isRunning = async () => {
+  // Until `ip netns exec` has replaced itself with openconnect, the pid runs `ip`: not exited yet.
+  const hasExited = async () => {
     const pid = await readPid(pidFile);
-    return pid !== undefined && (await runsBinary(pid, "openconnect"));
+    return pid === undefined || !((await runsBinary(pid, "openconnect")) || (await runsBinary(pid, "ip")));
   };
   return {
     logPath,
@@ -186,7 +217,7 @@ export async function startOpenconnect(
       await waitForLog(logPath, /CSTP connected/, 30_000, since);
     },
     async waitExited() {
-      await waitFor(`openconnect of ${username} to exit`, 30_000, async () => ((await isRunning()) ? undefined : true));
+      await waitFor(`openconnect of ${username} to exit`, 30_000, async () => ((await hasExited()) ? true : undefined));
     },
     disconnect: () => stopByPidFile(pidFile, "openconnect", "SIGHUP", 10_000),
     logout: () => stopByPidFile(pidFile, "openconnect", "SIGTERM", 10_000),

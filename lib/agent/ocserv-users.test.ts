@@ -31,8 +31,26 @@ describe("parseOcservUsers", () => {
       "entry 2 (ID 11): RX/TX are not byte counts",
       "entry 3 (ID 12): RX/TX are not byte counts",
       "entry 4: not an object",
-      "entry 5 (ID 13): RX/TX are not byte counts",
     ]);
+  });
+
+  it("skips a worker without counters next to others (its tun device is not up yet or already gone)", () => {
+    const output = JSON.stringify([
+      { ID: 20, Username: "up", RX: "10", TX: "20" },
+      { ID: 21, Username: "leaving", State: "connected" },
+    ]);
+    expect(parseOcservUsers(output)).toEqual({
+      users: [{ id: "20", username: "up", remoteIp: "", vpnIp: "", bytesIn: 10n, bytesOut: 20n }],
+      problems: [],
+    });
+  });
+
+  it("says once when no worker has counters: occtl cannot see the tun devices", () => {
+    const output = JSON.stringify([{ ID: 30, Username: "a" }, { ID: 31, Username: "b" }]);
+    expect(parseOcservUsers(output)).toEqual({
+      users: [],
+      problems: ["no RX/TX for connection(s) 30, 31: occtl shows none when it cannot see the tun devices (run the agent in ocserv's network namespace)"],
+    });
   });
 
   it.each([

@@ -1,5 +1,8 @@
 // Parser for `occtl --json show users`. Some ocserv releases print JSON with trailing commas;
-// those are tolerated. An entry without a usable ID or counters is reported and skipped.
+// those are tolerated. An entry without a usable ID or counters is reported and skipped, except
+// that entries without RX/TX at all are expected for a worker whose tun device is not up yet or
+// already gone: only when no entry has counters is that reported (occtl then cannot see the
+// devices: it runs outside ocserv's network namespace).
 
 export interface OcservUser {
   /** The worker's id (its PID), what `occtl disconnect id` takes and the hooks' connection id. */
@@ -39,6 +42,7 @@ export function parseOcservUsers(output: string): OcservUsers {
   }
   if (!Array.isArray(parsed)) return { users: [], problems: ["expected a JSON list of users"] };
   const result: OcservUsers = { users: [], problems: [] };
+  const withoutCounters: string[] = [];
   for (const [index, entry] of parsed.entries()) {
     if (typeof entry !== "object" || entry === null) {
       result.problems.push(`entry ${index}: not an object`);
@@ -50,6 +54,10 @@ export function parseOcservUsers(output: string): OcservUsers {
     const bytesOut = counter(record.TX);
     if (!/^\d+$/.test(id)) {
       result.problems.push(`entry ${index}: ID "${id}" is not a number`);
+      continue;
+    }
+    if (record.RX === undefined && record.TX === undefined) {
+      withoutCounters.push(id);
       continue;
     }
     if (bytesIn === null || bytesOut === null) {
@@ -64,6 +72,11 @@ export function parseOcservUsers(output: string): OcservUsers {
       bytesIn,
       bytesOut,
     });
+  }
+  if (withoutCounters.length > 0 && result.users.length === 0) {
+    result.problems.push(
+      `no RX/TX for connection(s) ${withoutCounters.join(", ")}: occtl shows none when it cannot see the tun devices (run the agent in ocserv's network namespace)`,
+    );
   }
   return result;
 }

@@ -352,6 +352,65 @@ describe(`session authority (${process.env.TEST_DATABASE ?? "sqlite"})`, () => {
     const refused = await up(username, "198.51.100.20", 50002, at(30), ocserv);
     expect(refused.allow).toBe(false);
     expect(refused.reason).toContain("session was invalidated");
+    // ocserv checked the password itself: after the idle token expiry a tunnel is a new login.
+    const later = await up(username, "198.51.100.20", 50003, at(322), ocserv);
+    expect(later.allow).toBe(true);
+    expect(later.sessionId).not.toBe(first.sessionId);
+  });
+
+  describe("ocserv with logins through the console (PAM and the auth hook)", () => {
+    // What hooks/ocserv/auth.sh and connect.sh send: no client port; the connection id is the worker.
+    const ocAuth = (username: string, ip: string, now: Date, password = PASSWORD) =>
+      authorize(t.db, ocserv, authHookSchema.parse({ username, password, client_ip: ip }), now);
+    const ocUp = (username: string, ip: string, worker: string, now: Date) =>
+      connect(t.db, ocserv, connectHookSchema.parse({ username, client_ip: ip, vpn_ip: "10.9.1.5", connection_id: worker }), now);
+    const ocDown = (worker: string, now: Date) =>
+      disconnect(t.db, ocserv, disconnectHookSchema.parse({ connection_id: worker, reason: "unknown" }), now);
+
+    it("keeps refusing the cookie of an ended session, and lets a fresh login in at once", async () => {
+      const username = await newUser({ idleTokenExpiry: 60 });
+      const ip = "198.51.100.40";
+      expect((await ocAuth(username, ip, at(0))).allow).toBe(true);
+      const first = await ocUp(username, ip, "w40-1", at(1));
+      expect(first.allow).toBe(true);
+      await ocDown("w40-1", at(10));
+      const cookie = await ocUp(username, ip, "w40-2", at(20));
+      expect(cookie).toMatchObject({ allow: true, sessionId: first.sessionId });
+      await ocDown("w40-2", at(25));
+      await t.db.session.update({ where: { id: first.sessionId }, data: { state: "revoked", stateReason: "by test", endedAt: at(26) } });
+
+      for (const when of [at(30), at(26 + 600)]) {
+        const refused = await ocUp(username, ip, `w40-${when.getTime()}`, when);
+        expect(refused).toMatchObject({ allow: false, reason: "session was invalidated (by test): log in again" });
+      }
+      expect((await ocAuth(username, ip, at(40))).allow).toBe(true);
+      const fresh = await ocUp(username, ip, "w40-3", at(41));
+      expect(fresh.allow).toBe(true);
+      expect(fresh.sessionId).not.toBe(first.sessionId);
+    });
+
+    it("resumes a cookie presented from another client IP only without IP lock", async () => {
+      for (const ipLock of [true, false]) {
+        const username = await newUser({ ipLock });
+        expect((await ocAuth(username, "198.51.100.50", at(0))).allow).toBe(true);
+        const first = await ocUp(username, "198.51.100.50", `w50-${ipLock}-1`, at(1));
+        await ocDown(`w50-${ipLock}-1`, at(10));
+        const roamed = await ocUp(username, "198.51.100.51", `w50-${ipLock}-2`, at(20));
+        if (ipLock) {
+          expect(roamed).toMatchObject({ allow: false, reason: "token presented from 198.51.100.51, but the session is locked to 198.51.100.50" });
+        } else {
+          expect(roamed).toMatchObject({ allow: true, sessionId: first.sessionId });
+        }
+      }
+    });
+
+    it("refuses the cookie of a login whose tunnel never came up in time", async () => {
+      const username = await newUser();
+      expect((await ocAuth(username, "198.51.100.60", at(0))).allow).toBe(true);
+      await sweepExpiredSessions(t.db, at(200));
+      const late = await ocUp(username, "198.51.100.60", "w60-1", at(201));
+      expect(late).toMatchObject({ allow: false, reason: "session expired (tunnel never came up after login): log in again" });
+    });
   });
 
   it("starts a separate session for an ocserv tunnel from another client IP, which max sessions counts", async () => {

@@ -64,6 +64,7 @@ interface SessionRow {
   tokenHash: string | null;
   clientIp: string;
   authenticatedAt: Date;
+  lastAuthAt: Date | null;
   lastSeenAt: Date;
   dormantSince: Date | null;
   expiresAt: Date | null;
@@ -71,7 +72,7 @@ interface SessionRow {
 }
 
 const SESSION_COLUMNS = Prisma.raw(
-  `"id", "userId", "state", "stateReason", "tokenHash", "clientIp", "authenticatedAt", "lastSeenAt", "dormantSince", "expiresAt", "endedAt"`,
+  `"id", "userId", "state", "stateReason", "tokenHash", "clientIp", "authenticatedAt", "lastAuthAt", "lastSeenAt", "dormantSince", "expiresAt", "endedAt"`,
 );
 
 async function firstSession(db: Db, where: Prisma.Sql, newestBy: "authenticatedAt" | "lastAuthAt"): Promise<SessionRow | null> {
@@ -201,6 +202,11 @@ interface NewSessionClient {
   clientIp: string;
   clientPort: number | undefined;
   externalSessionId: string | undefined;
+  /**
+   * False when the session starts without a login through the console (an ocserv tunnel whose
+   * password ocserv checked itself): it then has no auth call to record.
+   */
+  loggedIn: boolean;
 }
 
 async function startSession(
@@ -225,9 +231,9 @@ async function startSession(
         clientIp: client.clientIp,
         externalSessionId: client.externalSessionId ?? null,
         authenticatedAt: now,
-        lastAuthAt: now,
-        lastAuthServerId: server.id,
-        lastAuthEndpoint: endpoint(client.clientIp, client.clientPort),
+        ...(client.loggedIn
+          ? { lastAuthAt: now, lastAuthServerId: server.id, lastAuthEndpoint: endpoint(client.clientIp, client.clientPort) }
+          : {}),
         lastSeenAt: now,
         expiresAt: lifetimeDeadline(policy, now),
       },
@@ -293,7 +299,7 @@ export async function authorize(db: Db, server: ServerView, input: AuthHookInput
     user,
     server,
     policy,
-    { clientIp: input.client_ip, clientPort: input.client_port, externalSessionId: input.session_id },
+    { clientIp: input.client_ip, clientPort: input.client_port, externalSessionId: input.session_id, loggedIn: true },
     now,
   );
 }
@@ -313,10 +319,9 @@ function clientConfig(policy: PolicyValues, token: string | null, expiresAt: Dat
 }
 
 /**
- * The session a tunnel belongs to: the one its auth call just authenticated or resumed. ocserv
- * calls no auth hook on a cookie reconnect, so there the tunnel resumes the user's live session
- * from the same client IP; a session ended less than the idle expiry ago (while ocserv may still
- * hold a valid cookie for it) keeps refusing, which is what makes an invalidation stick.
+ * The session a tunnel belongs to: the one its auth call just authenticated or resumed. On ocserv
+ * a tunnel without an auth call just before it is a reconnect with ocserv's cookie (ocserv runs
+ * PAM, and so the auth hook, only for password logins); see ocservCookieSession.
  */
 async function sessionForConnect(
   db: Db,
@@ -335,16 +340,40 @@ async function sessionForConnect(
     "lastAuthAt",
   );
   if (justAuthenticated || server.kind !== "ocserv") return justAuthenticated;
-  // ocserv does not tell its scripts which of its sessions a tunnel belongs to. A live session of
-  // the same client IP is resumed; a tunnel from elsewhere is another login that ocserv checked
-  // itself, so it starts a session of its own (and counts toward max concurrent sessions).
-  const sameClient = await db.session.findFirst({
-    where: { userId, serverId: server.id, clientIp: input.client_ip, state: { in: LIVE_STATES } },
-    orderBy: { authenticatedAt: "desc" },
-  });
+  return ocservCookieSession(db, server, userId, policy, input.client_ip, now);
+}
+
+/**
+ * The session an ocserv cookie reconnect resumes, or null when the tunnel starts a new session.
+ * ocserv does not tell its scripts which of its sessions (cookies) a tunnel belongs to, so the
+ * console goes by user and client IP: a live session of the same client IP is resumed.
+ *
+ * When the user's sessions on this server come from logins through the console (PAM and the
+ * auth hook, docs/ocserv.md), every cookie stands for one of them: the latest one of this client
+ * IP, else the latest one from anywhere (a roaming cookie, which IP lock refuses). An ended one
+ * stays refused however long ocserv honours its cookie, while a fresh login, being no cookie
+ * reconnect, is never held up by it.
+ *
+ * When ocserv checks passwords itself, a tunnel from another IP is another login that starts a
+ * session of its own, and one after an ended session cannot be told from a fresh login: it is
+ * refused until the idle token expiry has passed since the session ended, then starts anew.
+ */
+async function ocservCookieSession(
+  db: Db,
+  server: ServerView,
+  userId: string,
+  policy: PolicyValues,
+  clientIp: string,
+  now: Date,
+): Promise<SessionRow | null> {
+  const newest = (where: Prisma.Sql = Prisma.empty) =>
+    firstSession(db, Prisma.sql`"userId" = ${userId} AND "serverId" = ${server.id} ${where}`, "authenticatedAt");
+  const sameClient = await newest(Prisma.sql`AND "clientIp" = ${clientIp} AND "state" IN (${Prisma.join(LIVE_STATES)})`);
   if (sameClient) return sameClient;
-  const latest = await db.session.findFirst({ where: { userId, serverId: server.id }, orderBy: { authenticatedAt: "desc" } });
-  if (!latest || LIVE_STATES.includes(latest.state as SessionState)) return null;
+  const latest = await newest();
+  if (!latest) return null;
+  if (latest.lastAuthAt !== null) return (await newest(Prisma.sql`AND "clientIp" = ${clientIp}`)) ?? latest;
+  if (LIVE_STATES.includes(latest.state as SessionState)) return null;
   const endedAt = latest.endedAt ?? latest.lastSeenAt;
   return secondsSince(endedAt, now) < policy.idleTokenExpiry ? latest : null;
 }
@@ -365,7 +394,7 @@ export async function connect(db: Db, server: ServerView, input: ConnectHookInpu
       user,
       server,
       policy,
-      { clientIp: input.client_ip, clientPort: input.client_port, externalSessionId: undefined },
+      { clientIp: input.client_ip, clientPort: input.client_port, externalSessionId: undefined, loggedIn: false },
       now,
     );
     if (!started.allow) return refuse(started.reason);
