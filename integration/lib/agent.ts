@@ -5,22 +5,30 @@ import { open, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { OpenVpnServer } from "./openvpn";
 import { ROOT, STATE_DIR } from "./paths";
-import { sleep, waitForLog } from "./wait";
+import { logOffset, sleep, waitForLog } from "./wait";
 
 export interface RunningAgent {
   logPath: string;
   stop(): Promise<void>;
 }
 
-export async function startOpenVpnAgent(server: OpenVpnServer, consoleUrl: string, serverToken: string): Promise<RunningAgent> {
+/** `extraArgs`: more command-line flags, e.g. `["--buffer", "8"]`. */
+export async function startOpenVpnAgent(
+  server: OpenVpnServer,
+  consoleUrl: string,
+  serverToken: string,
+  extraArgs: readonly string[] = [],
+): Promise<RunningAgent> {
   const dir = path.join(STATE_DIR, server.name);
   const tokenFile = path.join(dir, "agent-token");
   const logPath = path.join(dir, "agent.log");
   await writeFile(tokenFile, `${serverToken}\n`, { mode: 0o600 });
+  // An agent started again on the same server appends to the same log.
+  const since = await logOffset(logPath);
   const log = await open(logPath, "a");
   const child = spawn(
     path.join(ROOT, "node_modules", ".bin", "tsx"),
-    [path.join(ROOT, "scripts", "agent.ts"), "--console", consoleUrl, "--token-file", tokenFile, "--openvpn-management", `unix:${server.managementSocket}`, "--interval", "1"],
+    [path.join(ROOT, "scripts", "agent.ts"), "--console", consoleUrl, "--token-file", tokenFile, "--openvpn-management", `unix:${server.managementSocket}`, "--interval", "1", ...extraArgs],
     { cwd: ROOT, detached: true, stdio: ["ignore", log.fd, log.fd] },
   );
   await log.close();
@@ -35,7 +43,7 @@ export async function startOpenVpnAgent(server: OpenVpnServer, consoleUrl: strin
     if (!exited) process.kill(-pid, "SIGKILL");
   };
   try {
-    await waitForLog(logPath, /openvpn: connected to /, 30_000);
+    await waitForLog(logPath, /openvpn: connected to /, 30_000, since);
   } catch (error) {
     await stop();
     throw error;
