@@ -54,9 +54,13 @@ export function prismaErrorCode(error: unknown): string | undefined {
 
 /** Prisma's codes for a database it cannot reach, or that dropped the connection or timed out. */
 const UNREACHABLE_CODES = new Set(["P1001", "P1002", "P1008", "P1017"]);
-/** The PostgreSQL driver's own connection failures, which Prisma passes on with its clientVersion. */
+/**
+ * The PostgreSQL driver's own connection failures, which Prisma passes on with its clientVersion;
+ * raw queries ($queryRaw, $executeRaw) report an unreachable server as P2010 "Can't reach
+ * database server".
+ */
 const DRIVER_CONNECTION_FAILURE =
-  /Connection terminated|ECONNREFUSED|ECONNRESET|timeout exceeded when trying to connect|Client has encountered a connection error/;
+  /Connection terminated|ECONNREFUSED|ECONNRESET|timeout exceeded when trying to connect|Client has encountered a connection error|Can't reach database server/;
 /** Prisma's P2028 when no connection was free in time: an overloaded database, not a bug. */
 const NO_CONNECTION_IN_TIME = /Unable to start a transaction in the given time/;
 

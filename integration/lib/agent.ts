@@ -8,15 +8,21 @@ import { SERVER_NS } from "./network";
 import type { OcservServer } from "./ocserv";
 import type { OpenVpnServer } from "./openvpn";
 import { ROOT, STATE_DIR } from "./paths";
-import { sleep, waitForLog } from "./wait";
+import { logOffset, sleep, waitForLog } from "./wait";
 
 export interface RunningAgent {
   logPath: string;
   stop(): Promise<void>;
 }
 
-export function startOpenVpnAgent(server: OpenVpnServer, consoleUrl: string, serverToken: string): Promise<RunningAgent> {
-  return startAgent(server.name, consoleUrl, serverToken, ["--openvpn-management", `unix:${server.managementSocket}`], /openvpn: connected to /);
+/** `extraArgs`: more command-line flags, e.g. `["--buffer", "8"]`. */
+export function startOpenVpnAgent(
+  server: OpenVpnServer,
+  consoleUrl: string,
+  serverToken: string,
+  extraArgs: readonly string[] = [],
+): Promise<RunningAgent> {
+  return startAgent(server.name, consoleUrl, serverToken, ["--openvpn-management", `unix:${server.managementSocket}`, ...extraArgs], /openvpn: connected to /);
 }
 
 /**
@@ -34,8 +40,10 @@ async function startAgent(name: string, consoleUrl: string, serverToken: string,
   const tokenFile = path.join(dir, "agent-token");
   const logPath = path.join(dir, "agent.log");
   await writeFile(tokenFile, `${serverToken}\n`, { mode: 0o600 });
+  // An agent started again on the same server appends to the same log.
+  const since = await logOffset(logPath);
   const log = await open(logPath, "a");
-  const agent = [path.join(ROOT, "node_modules", ".bin", "tsx"), path.join(ROOT, "scripts", "agent.ts"), "--console", consoleUrl, "--token-file", tokenFile, ...daemonArgs, "--interval", "1"];
+  const agent = [path.join(ROOT, "node_modules", ".bin", "tsx"), path.join(ROOT, "scripts", "agent.ts"), "--console", consoleUrl, "--token-file", tokenFile, "--interval", "1", ...daemonArgs];
   const [file, ...args] = ns ? ["ip", "netns", "exec", ns, ...agent] : agent;
   if (!file) throw new Error("no agent command");
   // `ip netns exec` replaces itself with tsx, so the process group is the agent's.
@@ -52,7 +60,7 @@ async function startAgent(name: string, consoleUrl: string, serverToken: string,
     if (!exited) process.kill(-pid, "SIGKILL");
   };
   try {
-    await waitForLog(logPath, started, 30_000);
+    await waitForLog(logPath, started, 30_000, since);
   } catch (error) {
     await stop();
     throw error;

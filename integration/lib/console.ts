@@ -13,7 +13,7 @@ import { db } from "../../lib/db";
 import { CONSOLE_ADDRESS } from "./network";
 import { labPort, ROOT, STATE_DIR } from "./paths";
 import { isAlive } from "./processes";
-import { sleep, waitForLog } from "./wait";
+import { logOffset, sleep, waitForLog } from "./wait";
 
 /** vitest.config.mts points DATABASE_URL (and so lib/db's `db`) at this file. */
 export const DATABASE_FILE = path.join(STATE_DIR, "console.db");
@@ -38,6 +38,8 @@ export async function removeState(): Promise<void> {
 
 export interface RunningConsole {
   url: string;
+  /** server.ts's stdout and stderr, across restarts. */
+  logPath: string;
   /** Calls the admin API with an admin token; throws on any non-2xx answer. */
   api<T = unknown>(method: string, route: string, body?: unknown): Promise<T>;
   /** Registers a VPN server and returns its hook token. */
@@ -45,7 +47,10 @@ export interface RunningConsole {
   createUser(username: string, password: string): Promise<void>;
   /** Sets fields of a user's own policy (null = inherit). */
   setUserPolicy(username: string, fields: Record<string, unknown>): Promise<void>;
-  stop(): Promise<void>;
+  /** Ends the console process with `signal` (default SIGTERM, SIGKILL after 10 s); the database stays. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+  /** Starts the console again after `stop`, on the same database, port and secrets. */
+  start(): Promise<void>;
 }
 
 export async function startConsole(port = CONSOLE_PORT): Promise<RunningConsole> {
@@ -56,35 +61,19 @@ export async function startConsole(port = CONSOLE_PORT): Promise<RunningConsole>
   await removeState();
   // 0711: ocserv's unprivileged workers must traverse into their socket directory below.
   await mkdir(STATE_DIR, { recursive: true, mode: 0o711 });
-  const log = await open(CONSOLE_LOG, "a");
-  const child = spawn(path.join(ROOT, "node_modules", ".bin", "tsx"), [path.join(ROOT, "server.ts")], {
-    cwd: ROOT,
-    detached: true,
-    stdio: ["ignore", log.fd, log.fd],
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      NEXT_TELEMETRY_DISABLED: "1",
-      PORT: String(port),
-      HOSTNAME: CONSOLE_ADDRESS,
-      DATABASE_URL: `file:${DATABASE_FILE}`,
-      NEXTAUTH_URL: url,
-      NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
-      ADMIN_PASSWORD: randomBytes(18).toString("base64url"),
-    },
-  });
-  await log.close();
-  const pid = child.pid;
-  if (pid === undefined) throw new Error("could not start server.ts");
-  await writeFile(PID_FILE, `${pid}\n`);
-  let exited = false;
-  child.on("exit", () => (exited = true));
-  try {
-    await waitForLog(CONSOLE_LOG, /"msg":"listening"/, 60_000);
-  } catch (error) {
-    if (!exited) process.kill(-pid, "SIGKILL");
-    throw error;
-  }
+  // Kept across restarts: a restarted console must accept the sign-in cookies of the one before.
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    PORT: String(port),
+    HOSTNAME: CONSOLE_ADDRESS,
+    DATABASE_URL: `file:${DATABASE_FILE}`,
+    NEXTAUTH_URL: url,
+    NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
+    ADMIN_PASSWORD: randomBytes(18).toString("base64url"),
+  };
+  let running = await launch(env);
 
   const { token: adminToken } = await createApiToken(db, cliActor(), { name: "integration", role: "admin" });
   async function api<T>(method: string, route: string, body?: unknown): Promise<T> {
@@ -100,6 +89,7 @@ export async function startConsole(port = CONSOLE_PORT): Promise<RunningConsole>
 
   return {
     url,
+    logPath: CONSOLE_LOG,
     api,
     async registerServer(name, kind) {
       return (await api<{ token: string }>("POST", "/api/servers", { name, kind })).token;
@@ -110,11 +100,49 @@ export async function startConsole(port = CONSOLE_PORT): Promise<RunningConsole>
     async setUserPolicy(username, fields) {
       await api("PUT", `/api/policies/users/${encodeURIComponent(username)}`, fields);
     },
-    async stop() {
+    stop: (signal) => running.stop(signal),
+    async start() {
+      if (!running.exited()) throw new Error("the console is still running");
+      running = await launch(env);
+    },
+  };
+}
+
+interface Launched {
+  exited(): boolean;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** Starts server.ts on the state directory's database and waits until it listens. */
+async function launch(env: NodeJS.ProcessEnv): Promise<Launched> {
+  const since = await logOffset(CONSOLE_LOG);
+  const log = await open(CONSOLE_LOG, "a");
+  const child = spawn(path.join(ROOT, "node_modules", ".bin", "tsx"), [path.join(ROOT, "server.ts")], {
+    cwd: ROOT,
+    detached: true,
+    stdio: ["ignore", log.fd, log.fd],
+    env,
+  });
+  await log.close();
+  const pid = child.pid;
+  if (pid === undefined) throw new Error("could not start server.ts");
+  await writeFile(PID_FILE, `${pid}\n`);
+  let exited = false;
+  child.on("exit", () => (exited = true));
+  try {
+    await waitForLog(CONSOLE_LOG, /"msg":"listening"/, 60_000, since);
+  } catch (error) {
+    if (!exited) process.kill(-pid, "SIGKILL");
+    throw error;
+  }
+  return {
+    exited: () => exited,
+    async stop(signal = "SIGTERM") {
       if (exited) return;
-      process.kill(-pid, "SIGTERM");
-      for (let i = 0; i < 50 && !exited; i++) await sleep(100);
+      process.kill(-pid, signal);
+      for (let i = 0; i < 100 && !exited; i++) await sleep(100);
       if (!exited) process.kill(-pid, "SIGKILL");
+      for (let i = 0; i < 50 && !exited; i++) await sleep(100);
     },
   };
 }

@@ -31,6 +31,9 @@ export interface ClientListRow {
   realAddress: string;
   virtualAddress: string;
   clientId: number;
+  /** The daemon's own counters for the tunnel: from the client, and to it. */
+  bytesReceived: bigint;
+  bytesSent: bigint;
 }
 
 export interface OpenVpnServer {
@@ -47,6 +50,8 @@ export interface OpenVpnServer {
   killClient(clientId: number): Promise<void>;
   logOffset(): Promise<number>;
   stop(): Promise<void>;
+  /** Starts the daemon again after `stop`, with the same configuration (its counters start at 0). */
+  start(): Promise<void>;
 }
 
 /** `openvpn --daemon`: config errors end it before it forks, and are only in its log. */
@@ -77,7 +82,8 @@ export async function startOpenVpnServer(pki: Pki, options: OpenVpnServerOptions
   const testing = [
     // What the tests observe the server through.
     `management ${managementSocket} unix`,
-    `log ${logPath}`,
+    // Appending: a restarted daemon keeps the log of the one before.
+    `log-append ${logPath}`,
     `tmp-dir ${path.join(dir, "tmp")}`,
     "verb 3",
     ...(options.extraConfig ?? []),
@@ -94,6 +100,8 @@ export async function startOpenVpnServer(pki: Pki, options: OpenVpnServerOptions
       .map((cols) => ({
         realAddress: cols[2] ?? "",
         virtualAddress: cols[3] ?? "",
+        bytesReceived: BigInt(cols[5] ?? ""),
+        bytesSent: BigInt(cols[6] ?? ""),
         username: cols[9] ?? "",
         clientId: Number(cols[10]),
       }));
@@ -115,6 +123,11 @@ export async function startOpenVpnServer(pki: Pki, options: OpenVpnServerOptions
     },
     logOffset: () => logOffset(logPath),
     stop: () => stopByPidFile(pidFile, "openvpn"),
+    async start() {
+      const since = await logOffset(logPath);
+      await startDaemon(SERVER_NS, configPath, pidFile, logPath);
+      await waitForLog(logPath, /Initialization Sequence Completed/, 15_000, since);
+    },
   };
 }
 
@@ -140,6 +153,8 @@ export async function startOpenVpnClient(
   side: ClientSide,
   credentials: { username: string; password: string },
   extraConfig: string[] = [],
+  /** A fixed source port (`lport`): every reconnect comes from the same ip:port, the same connection id. */
+  localPort?: number,
 ): Promise<OpenVpnClient> {
   clientCount++;
   const dir = path.join(STATE_DIR, `openvpn-client${clientCount}`);
@@ -155,7 +170,7 @@ export async function startOpenVpnClient(
     "dev tun",
     "proto udp",
     `remote ${side.serverAddress} ${server.port}`,
-    "nobind",
+    localPort === undefined ? "nobind" : `lport ${localPort}`,
     `ca ${server.caCert}`,
     "remote-cert-tls server",
     `auth-user-pass ${credentialsPath}`,

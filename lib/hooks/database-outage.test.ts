@@ -35,15 +35,28 @@ afterAll(async () => {
 
 const login = new URLSearchParams({ username: "olga", password: "olga-password", client_ip: "192.0.2.7", client_port: "5000" });
 
-const auth = () =>
+/** A hook call as a VPN server makes it (a form), or its agent (JSON). */
+const call = (action: string, body: URLSearchParams | Record<string, unknown>) =>
   handleHook(consoleDb, {
     method: "POST",
-    path: "/api/hooks/v1/auth",
+    path: `/api/hooks/v1/${action}`,
     authorization: `Bearer ${token}`,
-    contentType: "application/x-www-form-urlencoded",
+    contentType: body instanceof URLSearchParams ? "application/x-www-form-urlencoded" : "application/json",
     accept: "text/plain",
-    body: login.toString(),
+    body: body instanceof URLSearchParams ? body.toString() : JSON.stringify(body),
   });
+
+const auth = () => call("auth", login);
+
+const tunnel = { username: "olga", client_ip: "192.0.2.7", client_port: "5000", connection_id: "192.0.2.7:5000" };
+/** Every hook, each with a body it accepts. */
+const everyHook: Array<[string, URLSearchParams | Record<string, unknown>]> = [
+  ["auth", login],
+  ["connect", new URLSearchParams(tunnel)],
+  ["disconnect", new URLSearchParams({ ...tunnel, bytes_received: "1", bytes_sent: "1", reason: "unknown" })],
+  ["traffic", { connections: [{ connection_id: tunnel.connection_id, bytes_received: 1, bytes_sent: 1 }] }],
+  ["agent/orders", { acks: [] }],
+];
 
 describe.runIf(postgres)("hook API when the database goes away", () => {
   it("fails closed with a logged reason, writes nothing, and recovers when the database returns", async () => {
@@ -52,10 +65,21 @@ describe.runIf(postgres)("hook API when the database goes away", () => {
 
     const errors = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
     await proxy.cut();
-    const refused = await auth();
-    expect(refused).toMatchObject({ status: 503, body: "error the console's database is unavailable; try again shortly\n" });
-    expect(errors.mock.calls.flat().join("\n")).toMatch(/"msg":"hook refused: database unavailable".*"path":"\/api\/hooks\/v1\/auth".*"reason":".+"/);
+    const answers = [];
+    for (const [action, body] of everyHook) answers.push({ action, ...(await call(action, body)) });
+    const logged = errors.mock.calls.flat().join("\n").split("\n").filter(Boolean);
     errors.mockRestore();
+    for (const { action, status, body } of answers) {
+      expect({ action, status, body }).toEqual({ action, status: 503, body: "error the console's database is unavailable; try again shortly\n" });
+    }
+    // One line per refused call, naming the hook and the driver's own words for what went wrong
+    // (the pool's connections were cut, then new ones are refused).
+    expect(logged).toHaveLength(everyHook.length);
+    for (const [index, [action]] of everyHook.entries()) {
+      const line = JSON.parse(logged[index] ?? "{}") as Record<string, unknown>;
+      expect(line).toMatchObject({ level: "error", msg: "hook refused: database unavailable", path: `/api/hooks/v1/${action}` });
+      expect(line.reason).toMatch(/Connection terminated unexpectedly|Can.t reach database server/);
+    }
     expect(await t.db.session.count()).toBe(sessionsBefore);
 
     await proxy.restore();
