@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createDb, type Db } from "./db";
+import { leaseHolder } from "./leases";
+import type { Logger } from "./log";
+import { backgroundLeaseMs, startBackgroundJob } from "./periodic";
+import { createTestDb, type TestDb } from "./testing/test-db";
+
+let t: TestDb;
+/** A second console instance: its own client on PostgreSQL (see leases.test.ts for SQLite). */
+let other: Db;
+
+beforeAll(async () => {
+  t = await createTestDb();
+  other = t.provider === "postgresql" ? createDb(t.url) : t.db;
+});
+afterAll(async () => {
+  if (other !== t.db) await other.$disconnect();
+  await t.drop();
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+/** An instance running `job` under its lease; counts its runs and keeps its log lines. */
+function instance(db: Db, holder: string, job: string, intervalMs: number, leaseMs: number) {
+  const lines: string[] = [];
+  const logger: Logger = { info: (msg) => lines.push(msg), warn: (msg) => lines.push(msg), error: (msg) => lines.push(msg) };
+  const state = { runs: 0, lines, stop: () => {} };
+  state.stop = startBackgroundJob(
+    db,
+    job,
+    "test work",
+    intervalMs,
+    async () => {
+      state.runs += 1;
+      return null;
+    },
+    logger,
+    { leaseMs, holder },
+  );
+  return state;
+}
+
+describe(`background jobs across instances (${process.env.TEST_DATABASE ?? "sqlite"})`, () => {
+  it("run on one instance only, and move to another when the holder stops renewing", async () => {
+    const a = instance(t.db, "instance-a", "takeover", 50, 600);
+    await waitFor("instance-a to run the job", () => a.runs >= 1);
+    const b = instance(other, "instance-b", "takeover", 50, 600);
+    await waitFor("a few more runs", () => a.runs >= 6);
+    expect(b.runs).toBe(0);
+    expect(a.lines).toEqual(["background job taken"]);
+    expect((await leaseHolder(t.db, "takeover"))?.holder).toBe("instance-a");
+
+    // The holder dies: it stops renewing without giving the lease up.
+    a.stop();
+    const stoppedAt = Date.now();
+    await waitFor("instance-b to take the job over", () => b.runs >= 1);
+    // Not before A's lease, last renewed at most one renewal (200 ms) before it stopped, ran out.
+    expect(Date.now() - stoppedAt).toBeGreaterThanOrEqual(600 - 200);
+    expect(b.lines).toEqual(["background job taken"]);
+    expect((await leaseHolder(t.db, "takeover"))?.holder).toBe("instance-b");
+    b.stop();
+  });
+
+  it("run once per interval, not at every renewal of a shorter lease", async () => {
+    const a = instance(t.db, "instance-a", "slow-job", 400, 150);
+    await waitFor("the first run", () => a.runs >= 1);
+    await sleep(1_000);
+    a.stop();
+    // Renewed every 50 ms, run every 400 ms: about three runs in that second, not twenty.
+    expect(a.runs).toBeLessThanOrEqual(4);
+  });
+
+  it("take their lease from BACKGROUND_LEASE_SECONDS, or three runs of the job", () => {
+    vi.stubEnv("BACKGROUND_LEASE_SECONDS", "");
+    expect(backgroundLeaseMs(5_000)).toBe(15_000);
+    vi.stubEnv("BACKGROUND_LEASE_SECONDS", "4");
+    expect(backgroundLeaseMs(60_000)).toBe(4_000);
+    vi.stubEnv("BACKGROUND_LEASE_SECONDS", "soon");
+    expect(() => backgroundLeaseMs(5_000)).toThrow('BACKGROUND_LEASE_SECONDS must be a whole number of seconds, at least 1; got "soon"');
+    vi.unstubAllEnvs();
+  });
+});
