@@ -1,15 +1,16 @@
 // The real console for the integration tests: server.ts (as `npm start` runs it, production mode)
 // on a fresh SQLite database in STATE_DIR, listening on the root end of the uplink so that hooks
 // inside the server namespace reach it. Tests change users, servers and policies through its admin
-// API, and read sessions and connections from its database.
+// API, and read sessions and connections from its database. integration/fleet.test.ts starts
+// several, named, on one PostgreSQL database.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, open, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, open, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { cliActor } from "../../lib/actor";
 import { createApiToken } from "../../lib/api-tokens";
-import { db } from "../../lib/db";
+import { db, type Db } from "../../lib/db";
 import { CONSOLE_ADDRESS } from "./network";
 import { labPort, ROOT, STATE_DIR } from "./paths";
 import { isAlive } from "./processes";
@@ -19,25 +20,46 @@ import { sleep, waitForLog } from "./wait";
 export const DATABASE_FILE = path.join(STATE_DIR, "console.db");
 /** The console's port unless a test file asks for its own. */
 export const CONSOLE_PORT = labPort(3241);
-const PID_FILE = path.join(STATE_DIR, "console.pid");
-const CONSOLE_LOG = path.join(STATE_DIR, "console.log");
+/** console.pid, or console-NAME.pid for a named instance of a fleet. */
+const CONSOLE_PID_FILE = /^console(-[a-z0-9]+)?\.pid$/;
 
-/** Stops a console an interrupted run left behind (only if the pid still runs our server.ts). */
-async function stopStaleConsole(): Promise<void> {
-  const pid = Number.parseInt(await readFile(PID_FILE, "utf8").catch(() => ""), 10);
-  if (!Number.isInteger(pid) || !isAlive(pid)) return;
-  const cmdline = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
-  if (!cmdline.includes(path.join(ROOT, "server.ts"))) return;
-  process.kill(-pid, "SIGKILL");
+/** Stops consoles an interrupted run left behind (only pids that still run our server.ts). */
+async function stopStaleConsoles(): Promise<void> {
+  const files = await readdir(STATE_DIR).catch(() => []);
+  for (const file of files.filter((name) => CONSOLE_PID_FILE.test(name))) {
+    const pid = Number.parseInt(await readFile(path.join(STATE_DIR, file), "utf8").catch(() => ""), 10);
+    if (!Number.isInteger(pid) || !isAlive(pid)) continue;
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
+    if (cmdline.includes(path.join(ROOT, "server.ts"))) process.kill(-pid, "SIGKILL");
+  }
 }
 
 export async function removeState(): Promise<void> {
-  await stopStaleConsole();
+  await stopStaleConsoles();
   await rm(STATE_DIR, { recursive: true, force: true });
+}
+
+/** A fresh STATE_DIR. 0711: ocserv's unprivileged workers must traverse into their socket directory below. */
+export async function createState(): Promise<void> {
+  await removeState();
+  await mkdir(STATE_DIR, { recursive: true, mode: 0o711 });
+}
+
+export interface ConsoleOptions {
+  port?: number;
+  /** Names an instance of a fleet: its own pid and log files. */
+  name?: string;
+  /** Default: a fresh SQLite database in a fresh STATE_DIR. Given: STATE_DIR is left as it is. */
+  database?: { url: string; db: Db };
+  /** Every instance of a fleet shares it; default a random one. */
+  nextAuthSecret?: string;
+  env?: Record<string, string>;
 }
 
 export interface RunningConsole {
   url: string;
+  /** Where its stdout and stderr go: JSON log lines. */
+  logPath: string;
   /** Calls the admin API with an admin token; throws on any non-2xx answer. */
   api<T = unknown>(method: string, route: string, body?: unknown): Promise<T>;
   /** Registers a VPN server and returns its hook token. */
@@ -46,17 +68,21 @@ export interface RunningConsole {
   /** Sets fields of a user's own policy (null = inherit). */
   setUserPolicy(username: string, fields: Record<string, unknown>): Promise<void>;
   stop(): Promise<void>;
+  /** SIGKILL: the instance dies at once, giving nothing up (no lease released, no connection closed). */
+  kill(): Promise<void>;
 }
 
-export async function startConsole(port = CONSOLE_PORT): Promise<RunningConsole> {
+export async function startConsole(options: ConsoleOptions = {}): Promise<RunningConsole> {
+  const port = options.port ?? CONSOLE_PORT;
   const url = `http://${CONSOLE_ADDRESS}:${port}`;
+  const suffix = options.name ? `-${options.name}` : "";
+  const pidFile = path.join(STATE_DIR, `console${suffix}.pid`);
+  const logPath = path.join(STATE_DIR, `console${suffix}.log`);
   if (!existsSync(path.join(ROOT, ".next", "BUILD_ID"))) {
     throw new Error("the console has no production build: run `npx next build` first (scripts/test.sh runs it before this stage)");
   }
-  await removeState();
-  // 0711: ocserv's unprivileged workers must traverse into their socket directory below.
-  await mkdir(STATE_DIR, { recursive: true, mode: 0o711 });
-  const log = await open(CONSOLE_LOG, "a");
+  if (!options.database) await createState();
+  const log = await open(logPath, "a");
   const child = spawn(path.join(ROOT, "node_modules", ".bin", "tsx"), [path.join(ROOT, "server.ts")], {
     cwd: ROOT,
     detached: true,
@@ -67,26 +93,27 @@ export async function startConsole(port = CONSOLE_PORT): Promise<RunningConsole>
       NEXT_TELEMETRY_DISABLED: "1",
       PORT: String(port),
       HOSTNAME: CONSOLE_ADDRESS,
-      DATABASE_URL: `file:${DATABASE_FILE}`,
+      DATABASE_URL: options.database?.url ?? `file:${DATABASE_FILE}`,
       NEXTAUTH_URL: url,
-      NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
+      NEXTAUTH_SECRET: options.nextAuthSecret ?? randomBytes(32).toString("base64url"),
       ADMIN_PASSWORD: randomBytes(18).toString("base64url"),
+      ...options.env,
     },
   });
   await log.close();
   const pid = child.pid;
   if (pid === undefined) throw new Error("could not start server.ts");
-  await writeFile(PID_FILE, `${pid}\n`);
+  await writeFile(pidFile, `${pid}\n`);
   let exited = false;
   child.on("exit", () => (exited = true));
   try {
-    await waitForLog(CONSOLE_LOG, /"msg":"listening"/, 60_000);
+    await waitForLog(logPath, /"msg":"listening"/, 60_000);
   } catch (error) {
     if (!exited) process.kill(-pid, "SIGKILL");
     throw error;
   }
 
-  const { token: adminToken } = await createApiToken(db, cliActor(), { name: "integration", role: "admin" });
+  const { token: adminToken } = await createApiToken(options.database?.db ?? db, cliActor(), { name: `integration${suffix}`, role: "admin" });
   async function api<T>(method: string, route: string, body?: unknown): Promise<T> {
     const response = await fetch(`${url}${route}`, {
       method,
@@ -100,6 +127,7 @@ export async function startConsole(port = CONSOLE_PORT): Promise<RunningConsole>
 
   return {
     url,
+    logPath,
     api,
     async registerServer(name, kind) {
       return (await api<{ token: string }>("POST", "/api/servers", { name, kind })).token;
@@ -115,6 +143,11 @@ export async function startConsole(port = CONSOLE_PORT): Promise<RunningConsole>
       process.kill(-pid, "SIGTERM");
       for (let i = 0; i < 50 && !exited; i++) await sleep(100);
       if (!exited) process.kill(-pid, "SIGKILL");
+    },
+    async kill() {
+      if (exited) return;
+      process.kill(-pid, "SIGKILL");
+      for (let i = 0; i < 50 && !exited; i++) await sleep(100);
     },
   };
 }
