@@ -50,9 +50,10 @@ function instance(db: Db, holder: string, job: string, intervalMs: number, lease
 
 describe(`background jobs across instances (${process.env.TEST_DATABASE ?? "sqlite"})`, () => {
   it("run on one instance only, and move to another when the holder stops renewing", async () => {
-    const a = instance(t.db, "instance-a", "takeover", 50, 600);
+    // A lease long enough that a loaded machine's stalls do not lose it, renewed every 100 ms.
+    const a = instance(t.db, "instance-a", "takeover", 100, 3_000);
     await waitFor("instance-a to run the job", () => a.runs >= 1);
-    const b = instance(other, "instance-b", "takeover", 50, 600);
+    const b = instance(other, "instance-b", "takeover", 100, 3_000);
     await waitFor("a few more runs", () => a.runs >= 6);
     expect(b.runs).toBe(0);
     expect(a.lines).toEqual(["background job taken"]);
