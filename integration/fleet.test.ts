@@ -246,7 +246,7 @@ describe("two console instances on one PostgreSQL database", () => {
     expect((await probe(b, old)).status).toBe(401);
   });
 
-  it("each background job runs on one instance; when that instance is killed, the other takes its jobs over", async () => {
+  it("each background job runs on one instance; when that instance is killed, the other takes its jobs over; a stopped one gives them up", async () => {
     // Both instances have been up for many lease renewals: each job was taken exactly once.
     const [takenByA, takenByB] = [await jobLines(a), await jobLines(b)];
     expect([...takenByA, ...takenByB].map((line) => line.job).sort()).toEqual(JOBS);
@@ -284,5 +284,9 @@ describe("two console instances on one PostgreSQL database", () => {
     await waitFor("every lease held by the survivor", 15_000, async () => ((await leases()).every((lease) => lease.holder === survivorId) ? true : undefined));
     const takenBySurvivor = (await jobLines(survivor)).filter((line) => line.instance === survivorId);
     expect(takenBySurvivor.map((line) => line.job).sort()).toEqual(JOBS);
+
+    // Stopped the ordinary way (SIGTERM), an instance gives its leases up for the next one at once.
+    await survivor.stop();
+    expect(await leases()).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@
 // instances on one database run each of them exactly once per tick.
 import { backgroundLeaseSeconds } from "./config";
 import type { Db } from "./db";
-import { acquireLease, INSTANCE_ID } from "./leases";
+import { acquireLease, INSTANCE_ID, releaseLease } from "./leases";
 import { log, type LogFields, type Logger } from "./log";
 
 /** Runs `work` every `intervalMs` until stopped; what it returns (if anything) is logged as `name`. */
@@ -39,8 +39,9 @@ export function backgroundLeaseMs(intervalMs: number): number {
 /**
  * A periodic job that runs on one instance only: the holder of the job's lease. The holder renews
  * the lease at least three times per lease, and runs the job every `intervalMs`. If that instance
- * dies, its lease runs out and another instance takes the job over and runs it at once. Taking
- * and losing a job are logged, so the logs of a fleet say where each job runs.
+ * dies, its lease runs out and another instance takes the job over and runs it at once; stopping
+ * the job (on shutdown) gives the lease up, so that another takes it over at its next renewal.
+ * Taking and losing a job are logged, so the logs of a fleet say where each job runs.
  */
 export function startBackgroundJob(
   db: Db,
@@ -50,15 +51,21 @@ export function startBackgroundJob(
   work: () => Promise<LogFields | null>,
   logger: Logger = log,
   { leaseMs = backgroundLeaseMs(intervalMs), holder = INSTANCE_ID }: { leaseMs?: number; holder?: string } = {},
-): () => void {
+): () => Promise<void> {
   const renewEveryMs = Math.max(1, Math.min(intervalMs, Math.floor(leaseMs / 3)));
   let holding = false;
+  let stopped = false;
   let lastRun = Number.NEGATIVE_INFINITY;
-  return startPeriodic(
+  const stopTicking = startPeriodic(
     name,
     renewEveryMs,
     async () => {
       const held = await acquireLease(db, job, holder, leaseMs);
+      // A renewal that was under way when the job stopped must not keep the lease.
+      if (stopped) {
+        if (held) await releaseLease(db, job, holder);
+        return null;
+      }
       if (held && !holding) logger.info("background job taken", { job, instance: holder });
       // Another instance took it: this one stalled for longer than the lease.
       if (!held && holding) logger.warn("background job lost", { job, instance: holder });
@@ -70,4 +77,9 @@ export function startBackgroundJob(
     },
     logger,
   );
+  return async () => {
+    stopped = true;
+    stopTicking();
+    if (holding) await releaseLease(db, job, holder);
+  };
 }
