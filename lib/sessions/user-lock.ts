@@ -2,8 +2,7 @@
 // instances share nothing but the database, so that count-then-write is serialised per user in
 // the database itself: a transaction that starts by locking the user's row. Any code that counts
 // a user's live sessions and then creates or revives one does it inside withUserSessionLock.
-import type { Db, Tx } from "../db";
-import { providerOf } from "../db";
+import { providerOf, type Db, type Tx } from "../db";
 
 /**
  * Runs `work` in a transaction that first takes the lock of user `userId`, held until it commits
