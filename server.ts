@@ -27,9 +27,7 @@ async function main(): Promise<void> {
   const app = next({ dev, hostname, port });
   const handle = app.getRequestHandler();
   await app.prepare();
-  startExpirySweeper(db);
-  startTrafficCompactor(db, retention);
-  startInactivityEnforcement(db);
+  const stopJobs = [startExpirySweeper(db), startTrafficCompactor(db, retention), startInactivityEnforcement(db)];
 
   const server = http.createServer((request, response) => {
     // Route handlers read the id from the request; the caller gets it back.
@@ -54,7 +52,10 @@ async function main(): Promise<void> {
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.on(signal, () => {
       server.close();
-      void db.$disconnect().finally(() => process.exit(0));
+      // Giving the background jobs' leases up lets another instance take them over at once.
+      void Promise.allSettled(stopJobs.map((stop) => stop()))
+        .then(() => db.$disconnect())
+        .finally(() => process.exit(0));
     });
   }
 }

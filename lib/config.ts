@@ -26,3 +26,17 @@ export function sqliteFilePath(url: string): string {
 export function projectRoot(): string {
   return process.env.CONSOLE_ROOT ?? process.cwd();
 }
+
+/**
+ * BACKGROUND_LEASE_SECONDS: how long a background job stays with a console instance that stopped
+ * renewing it (so how soon another instance takes over the jobs of one that died). Unset: three
+ * runs of each job (15 s for the session expiry sweep, 30 s for inactivity enforcement, 3 min for
+ * traffic compaction).
+ */
+export function backgroundLeaseSeconds(): number | undefined {
+  const raw = process.env.BACKGROUND_LEASE_SECONDS?.trim();
+  if (!raw) return undefined;
+  const seconds = Number(raw);
+  if (!Number.isInteger(seconds) || seconds < 1) throw new Error(`BACKGROUND_LEASE_SECONDS must be a whole number of seconds, at least 1; got "${raw}"`);
+  return seconds;
+}

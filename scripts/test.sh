@@ -169,7 +169,8 @@ if ! ensure_node_modules; then
 fi
 # A missing service fails only the stages that need it.
 declare -A UNAVAILABLE=()
-if selected unit-postgresql && ! ensure_postgres; then UNAVAILABLE[unit-postgresql]="PostgreSQL is not running"; fi
+# integration/fleet.test.ts runs its console instances on PostgreSQL too.
+if { selected unit-postgresql || selected integration; } && ! ensure_postgres; then UNAVAILABLE[unit-postgresql]="PostgreSQL is not running"; fi
 if selected e2e && ! ensure_chromium; then UNAVAILABLE[e2e]="/usr/bin/chromium is missing"; fi
 if selected integration && [[ "$(id -u)" -ne 0 ]]; then
   UNAVAILABLE[integration]="needs root (network namespaces, tun devices, Debian packages); run scripts/test.sh as root"

@@ -1,9 +1,10 @@
 // Reading the console's own record of sessions and connections, for assertions.
-import { db } from "../../lib/db";
+import { db, type Db } from "../../lib/db";
 import { waitFor } from "./wait";
 
-export async function sessionsOf(username: string) {
-  return db.session.findMany({
+/** `database`: the console's, when it is not lib/db's `db` (a fleet on PostgreSQL). */
+export async function sessionsOf(username: string, database: Db = db) {
+  return database.session.findMany({
     where: { user: { username } },
     include: { connections: { orderBy: { connectedAt: "asc" } } },
     orderBy: { authenticatedAt: "asc" },
@@ -18,11 +19,12 @@ export async function waitForSessions(
   what: string,
   done: (sessions: SessionRecord[]) => boolean,
   timeoutMs = 20_000,
+  database: Db = db,
 ): Promise<SessionRecord[]> {
   let last: SessionRecord[] = [];
   try {
     return await waitFor(`${username}: ${what}`, timeoutMs, async () => {
-      last = await sessionsOf(username);
+      last = await sessionsOf(username, database);
       return done(last) ? last : undefined;
     });
   } catch (error) {

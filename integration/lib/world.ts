@@ -21,7 +21,7 @@ function assertRoot(): void {
 export async function setUpWorld(consolePort?: number): Promise<World> {
   assertRoot();
   await createNetwork();
-  const console = await startConsole(consolePort);
+  const console = await startConsole({ port: consolePort });
   const pki = await makePki(path.join(STATE_DIR, "pki"), CLIENTS.map((client) => client.serverAddress));
   return { console, pki };
 }

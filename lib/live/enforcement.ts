@@ -77,7 +77,7 @@ export async function enforceInactivity(db: Db, now = new Date()): Promise<Enfor
 }
 
 /** Every 10 s, on one console instance. */
-export function startInactivityEnforcement(db: Db, intervalMs = 10_000): () => void {
+export function startInactivityEnforcement(db: Db, intervalMs = 10_000): () => Promise<void> {
   return startBackgroundJob(db, "inactivity-enforcement", "idle tunnels cut", intervalMs, async () => {
     const result = await enforceInactivity(db);
     return result.cut > 0 ? { cut: result.cut, judged: result.judged } : null;

@@ -20,6 +20,7 @@ import type { ServerView } from "../servers";
 import { addFinalSample, finalCounters } from "../traffic/ingest";
 import { queueKillsForSessions } from "./control";
 import { LIVE_STATES, PENDING_TIMEOUT_SECONDS, type SessionState } from "./states";
+import { withUserSessionLock } from "./user-lock";
 
 export type Decision = { allow: true; sessionId: string; reason: string } | { allow: false; reason: string };
 
@@ -165,9 +166,9 @@ async function markAuthenticated(db: Db, session: SessionRow, server: ServerView
 }
 
 /**
- * Makes room for one more session under max concurrent sessions, inside the caller's
- * transaction. Dormant sessions are replaced by a new password login; live tunnels count.
- * Returns a deny reason, or null when the new session may start.
+ * Makes room for one more session under max concurrent sessions, inside the caller's transaction
+ * holding the user's lock (user-lock.ts). Dormant sessions are replaced by a new password login;
+ * live tunnels count. Returns a deny reason, or null when the new session may start.
  */
 async function admitNewSession(tx: Tx, userId: string, policy: PolicyValues, now: Date): Promise<string | null> {
   if (policy.maxSessions === 0) return null;
@@ -217,9 +218,9 @@ async function startSession(
   client: NewSessionClient,
   now: Date,
 ): Promise<Decision> {
-  return db.$transaction(async (tx) => {
-    // Writing the user row first serialises concurrent logins of one user (a row lock on
-    // PostgreSQL, the write lock on SQLite), so max concurrent sessions holds under races.
+  // Under the user's lock, so that max concurrent sessions holds when logins race, also through
+  // different console instances.
+  return withUserSessionLock(db, user.id, async (tx) => {
     await tx.vpnUser.update({ where: { id: user.id }, data: { lastLoginAt: now } });
     const refused = await admitNewSession(tx, user.id, policy, now);
     if (refused) return deny(refused);

@@ -28,7 +28,7 @@ export async function sweepExpiredSessions(db: Db, now = new Date()): Promise<Sw
 }
 
 /** Runs the sweep every `intervalMs` (on one console instance) until the returned stop function is called. */
-export function startExpirySweeper(db: Db, intervalMs = 5000, logger: Logger = log): () => void {
+export function startExpirySweeper(db: Db, intervalMs = 5000, logger: Logger = log): () => Promise<void> {
   return startBackgroundJob(
     db,
     "session-expiry",

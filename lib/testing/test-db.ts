@@ -20,9 +20,10 @@ export const testProvider = (): "sqlite" | "postgresql" =>
 
 const postgresAdminUrl = () => process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 
-export async function createTestDb(): Promise<TestDb> {
+/** `provider`: TEST_DATABASE's unless a test needs one of them (several instances need PostgreSQL). */
+export async function createTestDb(provider = testProvider()): Promise<TestDb> {
   const suffix = randomBytes(6).toString("hex");
-  if (testProvider() === "sqlite") {
+  if (provider === "sqlite") {
     const dir = path.join(os.tmpdir(), "session-console-tests");
     mkdirSync(dir, { recursive: true });
     const file = path.join(dir, `test-${suffix}.db`);

@@ -135,7 +135,7 @@ export function startTrafficCompactor(
   tiers: readonly SampleTier[] = trafficRetention(),
   intervalMs = 60_000,
   logger?: Logger,
-): () => void {
+): () => Promise<void> {
   return startBackgroundJob(
     db,
     "traffic-compaction",
