@@ -10,6 +10,7 @@ import { databaseUrl } from "./lib/config";
 import { describeDatabaseFailure } from "./lib/database-url";
 import { db } from "./lib/db";
 import { HOOK_PATH_PREFIX } from "./lib/hooks/handler";
+import { DRAIN_GRACE_MS, drainServer } from "./lib/http/drain";
 import { serveHook } from "./lib/hooks/node";
 import { applyContentSecurityPolicy } from "./lib/http/security-headers";
 import { startInactivityEnforcement } from "./lib/live/enforcement";
@@ -49,11 +50,19 @@ async function main(): Promise<void> {
   server.listen(port, hostname, () => {
     log.info("listening", { url: `http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${port}` });
   });
+  let stopping = false;
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.on(signal, () => {
-      server.close();
-      // Giving the background jobs' leases up lets another instance take them over at once.
-      void Promise.allSettled(stopJobs.map((stop) => stop()))
+      // A second signal means now.
+      if (stopping) process.exit(1);
+      stopping = true;
+      log.info("shutting down: finishing requests in flight", { signal, grace_ms: DRAIN_GRACE_MS });
+      void drainServer(server)
+        .then((clean) => {
+          if (!clean) log.warn("shutting down: requests still running after the grace period were cut");
+          // Giving the background jobs' leases up lets another instance take them over at once.
+          return Promise.allSettled(stopJobs.map((stop) => stop()));
+        })
         .then(() => db.$disconnect())
         .finally(() => process.exit(0));
     });
