@@ -18,6 +18,8 @@ export interface OcservUser {
 
 export interface OcservUsers {
   users: OcservUser[];
+  /** Every connection listed, with counters or not: what is up on the server. */
+  ids: string[];
   problems: string[];
 }
 
@@ -37,11 +39,11 @@ export function parseOcservUsers(output: string): OcservUsers {
     try {
       parsed = JSON.parse(output.replace(/,(\s*[\]}])/g, "$1"));
     } catch (error) {
-      return { users: [], problems: [`not JSON: ${error instanceof Error ? error.message : String(error)}`] };
+      return { users: [], ids: [], problems: [`not JSON: ${error instanceof Error ? error.message : String(error)}`] };
     }
   }
-  if (!Array.isArray(parsed)) return { users: [], problems: ["expected a JSON list of users"] };
-  const result: OcservUsers = { users: [], problems: [] };
+  if (!Array.isArray(parsed)) return { users: [], ids: [], problems: ["expected a JSON list of users"] };
+  const result: OcservUsers = { users: [], ids: [], problems: [] };
   const withoutCounters: string[] = [];
   for (const [index, entry] of parsed.entries()) {
     if (typeof entry !== "object" || entry === null) {
@@ -56,6 +58,7 @@ export function parseOcservUsers(output: string): OcservUsers {
       result.problems.push(`entry ${index}: ID "${id}" is not a number`);
       continue;
     }
+    result.ids.push(id);
     if (record.RX === undefined && record.TX === undefined) {
       withoutCounters.push(id);
       continue;

@@ -5,7 +5,7 @@ import { execFile } from "node:child_process";
 import { sleep } from "./backoff";
 import type { Reading } from "./buffer";
 import { parseOcservUsers } from "./ocserv-users";
-import type { CounterSource, Log } from "./source";
+import type { CounterSource, LiveConnections, Log } from "./source";
 
 export interface OcservSourceOptions {
   /** The occtl command, "occtl" by default. */
@@ -25,7 +25,13 @@ function occtl(command: string, args: string[]): Promise<string> {
 }
 
 export class OcservSource implements CounterSource {
+  private live: LiveConnections | null = null;
+
   constructor(private readonly options: OcservSourceOptions) {}
+
+  liveConnections(): LiveConnections | null {
+    return this.live;
+  }
 
   async run(emit: (readings: Reading[]) => void, signal: AbortSignal): Promise<void> {
     let failing = false;
@@ -33,8 +39,9 @@ export class OcservSource implements CounterSource {
       try {
         const output = await occtl(this.options.occtl, ["--json", "show", "users"]);
         const at = new Date();
-        const { users, problems } = parseOcservUsers(output);
+        const { users, ids, problems } = parseOcservUsers(output);
         for (const problem of problems) this.options.log(`ocserv: show users: ${problem}`);
+        if (problems.length === 0) this.live = { ids, at };
         emit(users.map((user) => ({ connectionId: user.id, bytesIn: user.bytesIn, bytesOut: user.bytesOut, at })));
         if (failing) this.options.log(`ocserv: occtl answers again, ${users.length} connections`);
         failing = false;

@@ -7,7 +7,7 @@ import { Backoff, sleep } from "./backoff";
 import type { Reading } from "./buffer";
 import { describeTarget, ManagementConnection, ManagementError, type ManagementTarget } from "./management";
 import { parseByteCount, parseStatus3, parseTunnelEnd, type TunnelEnd } from "./openvpn-status";
-import type { CounterSource, Log } from "./source";
+import type { CounterSource, LiveConnections, Log } from "./source";
 
 export interface OpenVpnSourceOptions {
   target: ManagementTarget;
@@ -39,6 +39,7 @@ export class OpenVpnSource implements CounterSource {
   /** CID -> real address (ip:port), from the latest status 3. */
   private addresses = new Map<string, string>();
   private reconciling: Promise<void> | null = null;
+  private live: LiveConnections | null = null;
   private emit: (readings: Reading[]) => void = () => {};
   private tunnelEnd: (end: TunnelEnd) => void = () => {};
 
@@ -70,6 +71,10 @@ export class OpenVpnSource implements CounterSource {
       }
       if (!signal.aborted) await sleep(backoff.next(), signal);
     }
+  }
+
+  liveConnections(): LiveConnections | null {
+    return this.live;
   }
 
   async kill(connectionId: string, reason: string): Promise<string> {
@@ -125,6 +130,7 @@ export class OpenVpnSource implements CounterSource {
     const table = parseStatus3(lines.join("\n"));
     for (const problem of table.problems) this.options.log(`openvpn: status 3: ${problem}`);
     this.addresses = new Map(table.clients.map((client) => [client.cid, client.realAddress]));
+    if (table.problems.length === 0) this.live = { ids: table.clients.map((client) => client.realAddress), at };
     this.emit(table.clients.map((client) => ({ connectionId: client.realAddress, bytesIn: client.bytesIn, bytesOut: client.bytesOut, at })));
   }
 

@@ -3,7 +3,8 @@ import { Backoff } from "./backoff";
 import { ReadingBuffer, type Reading } from "./buffer";
 import { parseManagementTarget } from "./management";
 import { ConsoleError, type ConsoleClient } from "./console-client";
-import { parseAgentArgs, reportTunnelEnds, TunnelEndQueue } from "./run";
+import { followOrders, parseAgentArgs, reportTunnelEnds, TunnelEndQueue } from "./run";
+import type { CounterSource, LiveConnections } from "./source";
 
 const reading = (connectionId: string, bytes: number, second: number): Reading => ({
   connectionId,
@@ -125,5 +126,35 @@ describe("tunnel end reports", () => {
       "console: report of tunnel never-seen ending (dropped) refused: disconnect-reason: 404 unknown connection",
       "tunnel 198.51.100.4:40000 ended (graceful): session ended: the client disconnected",
     ]);
+  });
+});
+
+describe("order polls", () => {
+  it("carry the daemon's list of tunnels when there is a newer one, at most every liveReportMs", async () => {
+    const polls: Record<string, unknown>[] = [];
+    const stop = new AbortController();
+    let snapshot: LiveConnections | null = null;
+    const source: CounterSource = { run: async () => {}, kill: async () => "", liveConnections: () => snapshot };
+    const client = {
+      call: async (_hook: string, body: Record<string, unknown>) => {
+        polls.push(body);
+        // 1: no list yet; 2: a first list; 3: the same list again; 4: a newer one, too soon; 5: later.
+        if (polls.length === 1) snapshot = { ids: ["a:1", "b:2"], at: new Date(1_000_000) };
+        if (polls.length === 3) snapshot = { ids: ["a:1"], at: new Date(1_005_000) };
+        if (polls.length === 4) await new Promise((resolve) => setTimeout(resolve, 600));
+        if (polls.length === 5) stop.abort();
+        return { orders: [], vanished: polls.length === 2 ? ["c:3"] : [] };
+      },
+    } as unknown as ConsoleClient;
+    const log: string[] = [];
+    await followOrders(client, source, { intervalMs: 1, log: (line) => log.push(line), liveReportMs: 500 }, stop.signal);
+    expect(polls.map((poll) => poll.live ?? null)).toEqual([
+      null,
+      { connection_ids: ["a:1", "b:2"], at: 1000 },
+      null,
+      null,
+      { connection_ids: ["a:1"], at: 1005 },
+    ]);
+    expect(log).toEqual(["console ended 1 tunnel(s) no longer on the server: c:3"]);
   });
 });

@@ -236,23 +236,43 @@ interface Ack {
   detail: string;
 }
 
-/** Polls for orders, carries them out once each, and acknowledges them at the next poll. */
+/** How often, at most, a poll carries the list of the daemon's tunnels (it can be long). */
+export const LIVE_REPORT_MS = 30_000;
+
+/**
+ * Polls for orders, carries them out once each, and acknowledges them at the next poll. A poll
+ * also carries the daemon's latest complete list of tunnels, when there is a newer one than the
+ * console has and it last got one LIVE_REPORT_MS ago: the console ends the open connections of
+ * this server that the daemon no longer has (their disconnect never reached it).
+ */
 export async function followOrders(
   client: ConsoleClient,
   source: CounterSource,
-  options: { intervalMs: number; log: Log },
+  options: { intervalMs: number; log: Log; liveReportMs?: number },
   signal: AbortSignal,
 ): Promise<void> {
   const backoff = new Backoff(options.intervalMs, 30_000);
   const carriedOut = new Set<string>();
   let acks: Ack[] = [];
   let failing = false;
+  let liveSentAt = 0;
+  let liveSentOf = 0;
   while (!signal.aborted) {
     let orders: Order[];
     try {
-      const answer = (await client.call("agent/orders", { acks })) as { orders?: Order[] };
+      const snapshot = source.liveConnections();
+      const live =
+        snapshot && snapshot.at.getTime() > liveSentOf && Date.now() - liveSentAt >= (options.liveReportMs ?? LIVE_REPORT_MS)
+          ? { connection_ids: snapshot.ids, at: snapshot.at.getTime() / 1000 }
+          : undefined;
+      const answer = (await client.call("agent/orders", { acks, ...(live ? { live } : {}) })) as { orders?: Order[]; vanished?: string[] };
       acks = [];
       orders = answer.orders ?? [];
+      if (snapshot && live) {
+        liveSentAt = Date.now();
+        liveSentOf = snapshot.at.getTime();
+      }
+      if (answer.vanished?.length) options.log(`console ended ${answer.vanished.length} tunnel(s) no longer on the server: ${answer.vanished.join(", ")}`);
       if (failing) options.log("console: order polls go through again");
       failing = false;
       backoff.reset();

@@ -3,6 +3,12 @@
 import type { Reading } from "./buffer";
 import type { TunnelEnd } from "./openvpn-status";
 
+/** Every tunnel up on the server at one moment, by the id the hooks report for it. */
+export interface LiveConnections {
+  ids: string[];
+  at: Date;
+}
+
 export interface CounterSource {
   /**
    * Runs until the signal aborts, handing readings to `emit` and, where the daemon says how a
@@ -14,6 +20,11 @@ export interface CounterSource {
    * is passed on to the client where the daemon can carry it.
    */
   kill(connectionId: string, reason: string): Promise<string>;
+  /**
+   * The latest complete list of the daemon's tunnels, or null before the first one. A read with
+   * malformed lines is not complete: a tunnel missing from the list counts as gone.
+   */
+  liveConnections(): LiveConnections | null;
 }
 
 export type Log = (line: string) => void;

@@ -7,6 +7,7 @@ import { AppError, describeError, HTTP_STATUS } from "../errors";
 import { log } from "../log";
 import { authenticateServer, type ServerView } from "../servers";
 import { authorize, connect, disconnect, reportDisconnectReason } from "../sessions/authority";
+import { endVanishedConnections } from "../sessions/vanished";
 import { reportTraffic, trafficSummaryText } from "../traffic/report";
 import {
   agentPollSchema,
@@ -114,9 +115,13 @@ async function answer(db: Db, server: ServerView, action: string, fields: Record
       return { status: 200, text: trafficSummaryText(result), json: { ...result } };
     }
     case "agent/orders": {
-      const result = await pollOrders(db, server, agentPollSchema.parse(fields));
+      const input = agentPollSchema.parse(fields);
+      const vanished = input.live
+        ? await endVanishedConnections(db, server, { ids: input.live.connection_ids, at: new Date(input.live.at * 1000) })
+        : [];
+      const result = await pollOrders(db, server, input);
       const text = result.orders.map((order) => `${order.action} ${order.id} ${order.connection_id}`).join("\n");
-      return { status: 200, text, json: { ...result } };
+      return { status: 200, text, json: { ...result, vanished } };
     }
     default:
       throw new AppError("not_found", `unknown hook "${action}": use auth, connect, disconnect, disconnect-reason, traffic or agent/orders`);

@@ -128,6 +128,14 @@ export const disconnectReasonHookSchema = z.object({
 
 /** Connections per traffic report; an agent with more splits them over several requests. */
 export const MAX_TRAFFIC_CONNECTIONS = 10_000;
+/** Tunnels one server may list in an agent poll (at about 25 bytes each, within the body limit). */
+export const MAX_LIVE_CONNECTIONS = 50_000;
+
+const unixSeconds = (what: string) =>
+  z
+    .number({ error: `${what} must be a Unix time in seconds` })
+    .positive(`${what} must be a Unix time in seconds`)
+    .max(1e11, `${what} must be a Unix time in seconds, not milliseconds`);
 
 export const trafficHookSchema = z.object({
   connections: z
@@ -136,11 +144,7 @@ export const trafficHookSchema = z.object({
         connection_id: connectionId,
         bytes_received: byteCount("bytes_received"),
         bytes_sent: byteCount("bytes_sent"),
-        at: z
-          .number({ error: "at must be a Unix time in seconds" })
-          .positive("at must be a Unix time in seconds")
-          .max(1e11, "at must be a Unix time in seconds, not milliseconds")
-          .optional(),
+        at: unixSeconds("at").optional(),
       }),
       { error: "connections must be a list of {connection_id, bytes_received, bytes_sent, at?}" },
     )
@@ -159,6 +163,13 @@ export const agentPollSchema = z.object({
     )
     .max(1000, "at most 1000 acks per poll")
     .default([]),
+  /** Every tunnel up on the server as the agent last read it (see lib/sessions/vanished.ts). */
+  live: z
+    .object({
+      connection_ids: z.array(connectionId, { error: "live.connection_ids must be a list" }).max(MAX_LIVE_CONNECTIONS, `at most ${MAX_LIVE_CONNECTIONS} live connections`),
+      at: unixSeconds("live.at"),
+    })
+    .optional(),
 });
 
 export type AuthHookInput = z.infer<typeof authHookSchema>;
