@@ -86,6 +86,7 @@ export const HOOK_TABLES = {
     connectedAt: "datetime",
     disconnectedAt: "datetime",
     endReason: "text",
+    reportedEndReason: "text",
     bytesIn: "bigint",
     bytesOut: "bigint",
     counterIn: "bigint",
