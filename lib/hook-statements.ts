@@ -5,7 +5,7 @@
 // `?` parameters, no provider-specific functions. HOOK_TABLES lists every column of the tables
 // they touch; hook-statements.test.ts fails when the schema no longer matches it, so that a
 // schema change is reviewed here too.
-import { directDriverOf, directStatement, type Db, type DirectDriver, type DirectRow, type DirectValue, type Tx } from "./db";
+import { directDriverOf, directStatement, type Db, type DirectDriver, type DirectStatement, type DirectRow, type DirectValue, type Tx } from "./db";
 import type { PolicyKey } from "./policy/fields";
 import { LIVE_STATES } from "./sessions/states";
 
@@ -124,7 +124,7 @@ function driver(db: Db): DirectDriver {
 
 const columns = (table: Table, names: readonly string[]) => names.map((name) => `"${table}"."${name}"`).join(", ");
 
-async function first<T>(db: Db, table: Table, statement: ReturnType<typeof directStatement>, values: DirectValue[]): Promise<T | null> {
+async function first<T>(db: Db, table: Table, statement: DirectStatement, values: DirectValue[]): Promise<T | null> {
   const row = (await driver(db).rows(statement, values))[0];
   return row ? (typed(table, row) as T) : null;
 }

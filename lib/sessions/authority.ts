@@ -108,12 +108,12 @@ async function checkResume(
   if (!policy.autoLogin) {
     if (policy.sessionLifetime > 0 && secondsSince(session.authenticatedAt, now) >= policy.sessionLifetime) {
       const reason = `session lifetime of ${formatDuration(policy.sessionLifetime)} reached`;
-      await expire(db, session.id, reason, now);
+      await expireSession(db, session.id, reason, now);
       return `${reason}: log in again`;
     }
     if (session.state === "dormant" && session.dormantSince && secondsSince(session.dormantSince, now) >= policy.idleTokenExpiry) {
       const reason = `token unused for longer than the idle expiry of ${formatDuration(policy.idleTokenExpiry)}`;
-      await expire(db, session.id, reason, now);
+      await expireSession(db, session.id, reason, now);
       return `${reason}: log in again`;
     }
   }
@@ -121,10 +121,6 @@ async function checkResume(
     return `token presented from ${clientIp}, but the session is locked to ${session.clientIp}`;
   }
   return null;
-}
-
-async function expire(db: Db, sessionId: string, reason: string, now: Date): Promise<void> {
-  await expireSession(db, sessionId, reason, now);
 }
 
 function endpoint(ip: string, port: number | undefined): string {
