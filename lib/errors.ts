@@ -64,14 +64,30 @@ const DRIVER_CONNECTION_FAILURE =
 /** Prisma's P2028 when no connection was free in time: an overloaded database, not a bug. */
 const NO_CONNECTION_IN_TIME = /Unable to start a transaction in the given time/;
 
+/**
+ * A failure of the direct statements (lib/db.ts) that Prisma would report as an unreachable or
+ * timed-out database: the connection failed, or SQLite stayed busy past its busy timeout.
+ */
+export class DatabaseUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+    this.name = "DatabaseUnavailableError";
+  }
+}
+
+/** Whether a PostgreSQL driver error means the connection failed rather than the statement. */
+export const isDriverConnectionFailure = (error: unknown): boolean =>
+  error instanceof Error && DRIVER_CONNECTION_FAILURE.test(error.message);
+
 /** Whether the database could not be reached: the request may succeed later, nothing was decided. */
 export function isDatabaseUnavailable(error: unknown): boolean {
+  if (error instanceof DatabaseUnavailableError) return true;
   const code = prismaErrorCode(error);
   if (code && UNREACHABLE_CODES.has(code)) return true;
   if (code === "P2028" && error instanceof Error && NO_CONNECTION_IN_TIME.test(error.message)) return true;
   if (!(error instanceof Error)) return false;
   if (error.name === "PrismaClientInitializationError") return true;
-  return "clientVersion" in error && DRIVER_CONNECTION_FAILURE.test(error.message);
+  return "clientVersion" in error && isDriverConnectionFailure(error);
 }
 
 /** Turns a unique-constraint violation into a 409 that names what was duplicated. */

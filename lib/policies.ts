@@ -4,8 +4,8 @@ import { z } from "zod";
 import type { Actor } from "./actor";
 import { recordAudit } from "./audit";
 import type { Db, Tx } from "./db";
-import type { Policy } from "./generated/sqlite/client";
 import { AppError, notFound } from "./errors";
+import { canReadDirectly, policiesByScope, type PolicyRow } from "./hook-statements";
 import { policyAdvice, type ObservedTraffic, type PolicyAdvice } from "./policy/advice";
 import { explainPolicy } from "./policy/explain";
 import { exportPolicies, scopeLabel, scopeTarget, type PolicyExport, type PolicyScopeRef } from "./policy/export";
@@ -51,7 +51,7 @@ export interface PolicySubject {
 }
 
 /** A user's policy from the scope rows at hand (by scopeKey): DEFAULT, their group's, their own. */
-function resolveFromRows(byKey: Map<string, Policy>, user: PolicySubject): ResolvedPolicy {
+function resolveFromRows(byKey: Map<string, PolicyRow>, user: PolicySubject): ResolvedPolicy {
   return resolvePolicy({
     defaultScope: { values: overridesFromRow(byKey.get(DEFAULT_SCOPE_KEY)) },
     group:
@@ -65,9 +65,10 @@ function resolveFromRows(byKey: Map<string, Policy>, user: PolicySubject): Resol
 export async function resolveUserPolicy(db: Db | Tx, user: PolicySubject): Promise<ResolvedPolicy> {
   const userKey = userScopeKey(user.id);
   const groupKey = user.groupId ? groupScopeKey(user.groupId) : userKey;
-  // Raw SQL: every hook decision reads this, and the query builder costs several times more.
-  const rows = await db.$queryRaw<Policy[]>`
-    SELECT * FROM "Policy" WHERE "scopeKey" IN (${DEFAULT_SCOPE_KEY}, ${groupKey}, ${userKey})`;
+  // Every hook decision reads this: outside a transaction through the direct statements.
+  const rows: PolicyRow[] = canReadDirectly(db)
+    ? await policiesByScope(db, [DEFAULT_SCOPE_KEY, groupKey, userKey])
+    : await db.policy.findMany({ where: { scopeKey: { in: [DEFAULT_SCOPE_KEY, groupKey, userKey] } } });
   return resolveFromRows(new Map(rows.map((row) => [row.scopeKey, row])), user);
 }
 

@@ -5,6 +5,7 @@ import { recordAudit } from "./audit";
 import { hashToken, newToken, sameDigest } from "./crypto";
 import type { Db } from "./db";
 import { notFound, uniqueOrConflict } from "./errors";
+import { serverByTokenHash, type ServerRow } from "./hook-statements";
 import { nameSchema } from "./validation/common";
 
 export const SERVER_TOKEN_PREFIX = "scs_";
@@ -28,17 +29,6 @@ export interface ServerView {
   agentLastSeenAt: string | null;
   createdAt: string;
 }
-
-type ServerRow = {
-  id: string;
-  name: string;
-  kind: string;
-  tokenHash: string | null;
-  tokenCreatedAt: Date | null;
-  lastSeenAt: Date | null;
-  agentLastSeenAt: Date | null;
-  createdAt: Date;
-};
 
 const toView = (row: ServerRow): ServerView => ({
   id: row.id,
@@ -208,7 +198,7 @@ export async function authenticateServer(db: Db, token: string): Promise<ServerV
   let cache = tokenCache.get(db);
   const cached = cache?.get(digest);
   if (cached && cached.until > now) return cached.server;
-  const row = await db.vpnServer.findUnique({ where: { tokenHash: digest } });
+  const row = await serverByTokenHash(db, digest);
   if (!row?.tokenHash || !sameDigest(row.tokenHash, digest)) {
     cache?.delete(digest);
     return null;

@@ -4,6 +4,7 @@
 import { pollOrders } from "../agent-orders";
 import type { Db } from "../db";
 import { AppError, describeError, HTTP_STATUS } from "../errors";
+import { markServerSeen } from "../hook-statements";
 import { log } from "../log";
 import { authenticateServer, type ServerView } from "../servers";
 import { authorize, connect, disconnect, reportDisconnectReason } from "../sessions/authority";
@@ -71,7 +72,7 @@ async function touchServer(db: Db, server: ServerView): Promise<void> {
   const now = Date.now();
   if (now - (lastSeenWritten.get(server.id) ?? 0) < 5000) return;
   lastSeenWritten.set(server.id, now);
-  await db.vpnServer.update({ where: { id: server.id }, data: { lastSeenAt: new Date(now) } });
+  await markServerSeen(db, server.id, new Date(now));
 }
 
 interface Answer {

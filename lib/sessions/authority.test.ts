@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cliActor } from "../actor";
 import { hashToken } from "../crypto";
+import { withDirectDriver } from "../db";
 import { createGroup } from "../groups";
 import { queueKill } from "../agent-orders";
 import { authHookSchema, connectHookSchema, disconnectHookSchema, disconnectReasonHookSchema } from "../hooks/schemas";
@@ -446,18 +447,13 @@ describe(`connect racing an invalidation (${process.env.TEST_DATABASE ?? "sqlite
     const login = await auth(username, PASSWORD, "198.51.100.90", 47000);
     if (!login.allow) throw new Error(login.reason);
     // An admin's invalidation commits between connect's checks and its write.
-    const racing = new Proxy(t.db, {
-      get(target, property, receiver) {
-        if (property !== "$transaction") {
-          const value: unknown = Reflect.get(target, property, receiver);
-          return typeof value === "function" ? value.bind(target) : value;
-        }
-        return async (...args: Parameters<typeof target.$transaction>) => {
-          await target.session.update({ where: { id: login.sessionId }, data: { state: "revoked", stateReason: "invalidated by test", endedAt: at(1) } });
-          return (target.$transaction as (...a: unknown[]) => Promise<unknown>)(...args);
-        };
+    const racing = withDirectDriver(t.db, (driver) => ({
+      ...driver,
+      runAll: async (steps) => {
+        await t.db.session.update({ where: { id: login.sessionId }, data: { state: "revoked", stateReason: "invalidated by test", endedAt: at(1) } });
+        return driver.runAll(steps);
       },
-    });
+    }));
     const result = await connect(
       racing,
       server,

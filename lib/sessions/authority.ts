@@ -4,7 +4,21 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { hashToken, verifyPassword } from "../crypto";
 import type { Db, Tx } from "../db";
 import { AppError } from "../errors";
-import { Prisma } from "../generated/sqlite/client";
+import {
+  endConnection,
+  expireSession,
+  latestSessionOnServer,
+  liveSessionOfClient,
+  markSessionAuthenticated,
+  openConnection,
+  otherLiveSessionCount,
+  sessionAuthenticatedSince,
+  sessionById,
+  sessionByTokenHash,
+  sessionOfDaemon,
+  userByName,
+  type SessionRow,
+} from "../hook-statements";
 import { attemptPassword, LOCKED_OUT, type AttemptOutcome } from "../lockout";
 import type {
   AuthHookInput,
@@ -52,41 +66,8 @@ const refusedPassword = (outcome: AttemptOutcome): Decision => deny(outcome === 
 const userWithGroup = { group: { select: { name: true } } } as const;
 
 // Token reconnects (auth, then connect) are what a VPN server restart floods the console with, so
-// their reads and writes are single SQL statements through the one client's raw API: the query
-// builder costs several times more per call (npm run bench:hooks). The SQL is portable between
-// SQLite and PostgreSQL: quoted identifiers, bound parameters, no provider-specific functions.
-
-/** The session columns the decisions read. */
-interface SessionRow {
-  id: string;
-  userId: string;
-  state: string;
-  stateReason: string | null;
-  tokenHash: string | null;
-  clientIp: string;
-  authenticatedAt: Date;
-  lastAuthAt: Date | null;
-  lastSeenAt: Date;
-  dormantSince: Date | null;
-  expiresAt: Date | null;
-  endedAt: Date | null;
-}
-
-const SESSION_COLUMNS = Prisma.raw(
-  `"id", "userId", "state", "stateReason", "tokenHash", "clientIp", "authenticatedAt", "lastAuthAt", "lastSeenAt", "dormantSince", "expiresAt", "endedAt"`,
-);
-
-async function firstSession(db: Db, where: Prisma.Sql, newestBy: "authenticatedAt" | "lastAuthAt"): Promise<SessionRow | null> {
-  const rows = await db.$queryRaw<SessionRow[]>`SELECT ${SESSION_COLUMNS} FROM "Session" WHERE ${where} ORDER BY ${Prisma.raw(`"${newestBy}"`)} DESC LIMIT 1`;
-  return rows[0] ?? null;
-}
-
-const sessionOfDaemon = (db: Db, userId: string, serverId: string, externalSessionId: string) =>
-  firstSession(
-    db,
-    Prisma.sql`"userId" = ${userId} AND "serverId" = ${serverId} AND "externalSessionId" = ${externalSessionId}`,
-    "authenticatedAt",
-  );
+// their reads and writes are the direct statements of lib/hook-statements.ts, not the Prisma
+// client (npm run bench:hooks).
 
 interface HookUser extends PolicySubject {
   passwordHash: string | null;
@@ -94,11 +75,7 @@ interface HookUser extends PolicySubject {
 }
 
 async function findUser(db: Db, username: string): Promise<HookUser | null> {
-  const rows = await db.$queryRaw<(Omit<HookUser, "group"> & { groupName: string | null })[]>`
-    SELECT u."id", u."username", u."passwordHash", u."enabled", u."groupId", g."name" AS "groupName"
-    FROM "VpnUser" u LEFT JOIN "Group" g ON g."id" = u."groupId"
-    WHERE u."username" = ${username}`;
-  const row = rows[0];
+  const row = await userByName(db, username);
   if (!row) return null;
   const { groupName, ...user } = row;
   return { ...user, group: groupName === null ? null : { name: groupName } };
@@ -131,12 +108,12 @@ async function checkResume(
   if (!policy.autoLogin) {
     if (policy.sessionLifetime > 0 && secondsSince(session.authenticatedAt, now) >= policy.sessionLifetime) {
       const reason = `session lifetime of ${formatDuration(policy.sessionLifetime)} reached`;
-      await expire(db, session.id, reason, now);
+      await expireSession(db, session.id, reason, now);
       return `${reason}: log in again`;
     }
     if (session.state === "dormant" && session.dormantSince && secondsSince(session.dormantSince, now) >= policy.idleTokenExpiry) {
       const reason = `token unused for longer than the idle expiry of ${formatDuration(policy.idleTokenExpiry)}`;
-      await expire(db, session.id, reason, now);
+      await expireSession(db, session.id, reason, now);
       return `${reason}: log in again`;
     }
   }
@@ -146,23 +123,12 @@ async function checkResume(
   return null;
 }
 
-async function expire(db: Db | Tx, sessionId: string, reason: string, now: Date): Promise<void> {
-  await db.session.updateMany({
-    where: { id: sessionId, state: { in: LIVE_STATES } },
-    data: { state: "expired", stateReason: reason, endedAt: now },
-  });
-}
-
 function endpoint(ip: string, port: number | undefined): string {
   return port === undefined ? ip : `${ip}:${port}`;
 }
 
 async function markAuthenticated(db: Db, session: SessionRow, server: ServerView, input: AuthHookInput, now: Date) {
-  await db.$executeRaw`
-    UPDATE "Session"
-    SET "lastAuthAt" = ${now}, "lastAuthServerId" = ${server.id},
-        "lastAuthEndpoint" = ${endpoint(input.client_ip, input.client_port)}, "lastSeenAt" = ${now}
-    WHERE "id" = ${session.id}`;
+  await markSessionAuthenticated(db, session.id, server.id, endpoint(input.client_ip, input.client_port), now);
 }
 
 /**
@@ -246,9 +212,7 @@ async function startSession(
 /** Active tunnels of other sessions already fill the user's allowance. */
 async function resumeRefusedByMax(db: Db, session: SessionRow, policy: PolicyValues): Promise<string | null> {
   if (policy.maxSessions === 0 || session.state === "active") return null;
-  const others = await db.session.count({
-    where: { userId: session.userId, state: { in: ["pending", "active"] }, id: { not: session.id } },
-  });
+  const others = await otherLiveSessionCount(db, session.userId, session.id);
   return others >= policy.maxSessions ? `max concurrent sessions (${policy.maxSessions}) reached` : null;
 }
 
@@ -288,7 +252,7 @@ export async function authorize(db: Db, server: ServerView, input: AuthHookInput
 
   // Console-issued tokens come back as the password.
   if (!input.session_state && input.password) {
-    const session = await firstSession(db, Prisma.sql`"tokenHash" = ${hashToken(input.password)}`, "authenticatedAt");
+    const session = await sessionByTokenHash(db, hashToken(input.password));
     if (session && session.userId === user.id) return disabled ?? resume(db, session, server, policy, input, now);
   }
 
@@ -333,12 +297,12 @@ async function sessionForConnect(
   now: Date,
 ): Promise<SessionRow | null> {
   if (input.session_id) return sessionOfDaemon(db, userId, server.id, input.session_id);
-  const justAuthenticated = await firstSession(
+  const justAuthenticated = await sessionAuthenticatedSince(
     db,
-    Prisma.sql`"userId" = ${userId} AND "lastAuthServerId" = ${server.id}
-      AND "lastAuthEndpoint" = ${endpoint(input.client_ip, input.client_port)}
-      AND "lastAuthAt" >= ${new Date(now.getTime() - PENDING_TIMEOUT_SECONDS * 1000)}`,
-    "lastAuthAt",
+    userId,
+    server.id,
+    endpoint(input.client_ip, input.client_port),
+    new Date(now.getTime() - PENDING_TIMEOUT_SECONDS * 1000),
   );
   if (justAuthenticated || server.kind !== "ocserv") return justAuthenticated;
   return ocservCookieSession(db, server, userId, policy, input.client_ip, now);
@@ -367,13 +331,11 @@ async function ocservCookieSession(
   clientIp: string,
   now: Date,
 ): Promise<SessionRow | null> {
-  const newest = (where: Prisma.Sql = Prisma.empty) =>
-    firstSession(db, Prisma.sql`"userId" = ${userId} AND "serverId" = ${server.id} ${where}`, "authenticatedAt");
-  const sameClient = await newest(Prisma.sql`AND "clientIp" = ${clientIp} AND "state" IN (${Prisma.join(LIVE_STATES)})`);
+  const sameClient = await liveSessionOfClient(db, userId, server.id, clientIp);
   if (sameClient) return sameClient;
-  const latest = await newest();
+  const latest = await latestSessionOnServer(db, userId, server.id);
   if (!latest) return null;
-  if (latest.lastAuthAt !== null) return (await newest(Prisma.sql`AND "clientIp" = ${clientIp}`)) ?? latest;
+  if (latest.lastAuthAt !== null) return (await latestSessionOnServer(db, userId, server.id, clientIp)) ?? latest;
   if (LIVE_STATES.includes(latest.state as SessionState)) return null;
   const endedAt = latest.endedAt ?? latest.lastSeenAt;
   return secondsSince(endedAt, now) < policy.idleTokenExpiry ? latest : null;
@@ -399,7 +361,7 @@ export async function connect(db: Db, server: ServerView, input: ConnectHookInpu
       now,
     );
     if (!started.allow) return refuse(started.reason);
-    session = await db.session.findUnique({ where: { id: started.sessionId } });
+    session = await sessionById(db, started.sessionId);
   }
   if (!session) return refuse("no authenticated session for this client: the auth hook must allow it first");
   if (session.state !== "pending") {
@@ -413,30 +375,19 @@ export async function connect(db: Db, server: ServerView, input: ConnectHookInpu
   const token = issueToken ? newSessionToken() : null;
   const connectionId = randomUUID();
   const tokenHash = token ? hashToken(token) : current.tokenHash;
-  const counts = await db.$transaction([
-    // A tunnel the daemon never reported as ended cannot still be up under the same id.
-    ...(input.connection_id
-      ? [
-          db.$executeRaw`
-            UPDATE "Connection" SET "disconnectedAt" = ${now}, "endReason" = ${"superseded by a new tunnel with the same id"}
-            WHERE "serverId" = ${server.id} AND "externalId" = ${input.connection_id} AND "disconnectedAt" IS NULL`,
-        ]
-      : []),
-    db.$executeRaw`
-      INSERT INTO "Connection" ("id", "sessionId", "serverId", "externalId", "clientIp", "vpnIp", "connectedAt")
-      VALUES (${connectionId}, ${current.id}, ${server.id}, ${input.connection_id ?? null}, ${input.client_ip}, ${input.vpn_ip ?? null}, ${now})`,
-    db.$executeRaw`
-      UPDATE "Session"
-      SET "state" = ${"active"}, "stateReason" = NULL, "dormantSince" = NULL, "idleExpiresAt" = NULL,
-          "lastSeenAt" = ${now}, "tokenHash" = ${tokenHash}
-      WHERE "id" = ${current.id} AND "state" IN (${"pending"}, ${"active"}, ${"dormant"})`,
-  ]);
-  if (counts.at(-1) === 0) {
+  const opened = await openConnection(db, {
+    id: connectionId,
+    sessionId: current.id,
+    serverId: server.id,
+    externalId: input.connection_id ?? null,
+    clientIp: input.client_ip,
+    vpnIp: input.vpn_ip ?? null,
+    at: now,
+    tokenHash,
+  });
+  if (!opened) {
     // Invalidated (or expired) between the checks above and this write: the tunnel may not stay.
-    await db.connection.update({
-      where: { id: connectionId },
-      data: { disconnectedAt: now, endReason: "session ended while the tunnel came up" },
-    });
+    await endConnection(db, connectionId, "session ended while the tunnel came up", now);
     return refuse("session ended while the tunnel came up: log in again");
   }
   return {
