@@ -3,8 +3,11 @@
 // see how close an idle tunnel is to being cut. One server-side page at a time; totals and the
 // per-server breakdown cover the whole filtered set.
 import { z } from "zod";
-import { containsText, type Db } from "../db";
-import { resolveUserPolicies, type PolicySubject } from "../policies";
+import type { DatabaseProvider } from "../config";
+import { providerOf, type Db } from "../db";
+import { Prisma } from "../generated/sqlite/client";
+import { BUILTIN_POLICY } from "../policy/fields";
+import { DEFAULT_SCOPE_KEY, groupScopeKey, resolveUserPolicies, userScopeKey, type PolicySubject } from "../policies";
 import { trafficRetention } from "../traffic/retention";
 import { CURRENT_USERS_SORTS } from "./current-users-sorts";
 import { pageSchema, pageSizeSchema } from "../validation/common";
@@ -75,40 +78,98 @@ export interface CurrentUsersView {
   servers: ServerBreakdown[];
 }
 
-function filterFor(db: Db, query: CurrentUsersQuery) {
-  const contains = (value: string) => containsText(db, value);
-  const q = query.q;
-  return {
-    disconnectedAt: null,
-    ...(query.server ? { server: { name: query.server } } : {}),
-    ...(query.group ? { session: { user: { group: { name: query.group } } } } : {}),
-    ...(q
-      ? {
-          OR: [
-            { session: { user: { username: contains(q) } } },
-            { session: { user: { group: { name: contains(q) } } } },
-            { server: { name: contains(q) } },
-            { clientIp: contains(q) },
-            { vpnIp: contains(q) },
-          ],
-        }
-      : {}),
-  };
+/** A substring match ignoring ASCII case, with the search's own % and _ taken literally. */
+function contains(provider: DatabaseProvider, column: string, text: string): Prisma.Sql {
+  const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return Prisma.sql`${Prisma.raw(column)} ${Prisma.raw(provider === "postgresql" ? "ILIKE" : "LIKE")} ${pattern} ESCAPE '\\'`;
 }
 
-function orderFor(query: CurrentUsersQuery) {
-  const order = query.order;
+/**
+ * The tunnels that match the filters and the search, as SQL, with what the totals and the sorts
+ * need. Matched once per statement and everything computed over the result: repeating the
+ * search inside each aggregate is what made a search slow with thousands of tunnels up.
+ */
+function matching(provider: DatabaseProvider, query: CurrentUsersQuery): Prisma.Sql {
+  const filters = [Prisma.sql`c."disconnectedAt" IS NULL`];
+  if (query.server) filters.push(Prisma.sql`v."name" = ${query.server}`);
+  if (query.group) filters.push(Prisma.sql`g."name" = ${query.group}`);
+  if (query.q) {
+    const columns = ['u."username"', 'g."name"', 'v."name"', 'c."clientIp"', 'c."vpnIp"'];
+    filters.push(Prisma.sql`(${Prisma.join(columns.map((column) => contains(provider, column, query.q as string)), " OR ")})`);
+  }
+  return Prisma.sql`
+    SELECT c."id", v."name" AS server, u."id" AS "userId", u."username", c."connectedAt", c."bytesIn", c."bytesOut"
+    FROM "Connection" c
+      JOIN "Session" s ON s."id" = c."sessionId"
+      JOIN "VpnUser" u ON u."id" = s."userId"
+      LEFT JOIN "Group" g ON g."id" = u."groupId"
+      JOIN "VpnServer" v ON v."id" = c."serverId"
+    WHERE ${Prisma.join(filters, " AND ")}`;
+}
+
+/**
+ * The inactivity window W and threshold B of each matched tunnel's user, for sorting by the
+ * window's traffic: the nearest scope that sets each (user, group, DEFAULT, built-in), as
+ * resolvePolicy takes them for the rows shown.
+ */
+function inactivitySettings(): Prisma.Sql {
+  const nearest = (column: string, builtin: number) =>
+    Prisma.sql`COALESCE(up.${Prisma.raw(column)}, gp.${Prisma.raw(column)}, dp.${Prisma.raw(column)}, ${builtin})`;
+  return Prisma.sql`
+    SELECT u."id" AS "userId",
+      ${nearest('"inactivityWindow"', BUILTIN_POLICY.inactivityWindow)} AS "window",
+      ${nearest('"inactivityBytes"', BUILTIN_POLICY.inactivityBytes)} AS threshold
+    FROM "VpnUser" u
+      LEFT JOIN "Policy" up ON up."scopeKey" = ${userScopeKey("")} || u."id"
+      LEFT JOIN "Policy" gp ON gp."scopeKey" = ${groupScopeKey("")} || u."groupId"
+      LEFT JOIN "Policy" dp ON dp."scopeKey" = ${DEFAULT_SCOPE_KEY}
+    WHERE u."id" IN (SELECT "userId" FROM m)`;
+}
+
+/** Start of the last `seconds` before `now`, comparable with stored sample times. */
+function secondsBefore(provider: DatabaseProvider, now: Date, seconds: Prisma.Sql): Prisma.Sql {
+  return provider === "postgresql"
+    ? Prisma.sql`(CAST(${now.toISOString()} AS TIMESTAMP(3)) - ${seconds} * INTERVAL '1 second')`
+    : // Prisma keeps SQLite DateTimes as ISO text with a +00:00 offset.
+      Prisma.sql`(strftime('%Y-%m-%dT%H:%M:%f', ${now.getTime() / 1000} - ${seconds}, 'unixepoch') || '+00:00')`;
+}
+
+/** The ids of one page of matched tunnels (`m`) in the order asked for; ties by id. */
+function pageOrder(provider: DatabaseProvider, query: CurrentUsersQuery, now: Date, resolution: number): { joins: Prisma.Sql; order: Prisma.Sql } {
+  const dir = Prisma.raw(query.order === "asc" ? "ASC" : "DESC");
+  const none = { joins: Prisma.empty };
   switch (query.sort) {
     case "user":
-      return [{ session: { user: { username: order } } }, { id: "asc" as const }];
+      return { ...none, order: Prisma.sql`m."username" ${dir}` };
     case "server":
-      return [{ server: { name: order } }, { id: "asc" as const }];
+      return { ...none, order: Prisma.sql`m.server ${dir}` };
     case "bytesIn":
-      return [{ bytesIn: order }, { id: "asc" as const }];
+      return { ...none, order: Prisma.sql`m."bytesIn" ${dir}` };
     case "bytesOut":
-      return [{ bytesOut: order }, { id: "asc" as const }];
+      return { ...none, order: Prisma.sql`m."bytesOut" ${dir}` };
     case "connectedAt":
-      return [{ connectedAt: order }, { id: "asc" as const }];
+      return { ...none, order: Prisma.sql`m."connectedAt" ${dir}` };
+    case "rate": {
+      const since = new Date(now.getTime() - RATE_WINDOW_SECONDS * 1000);
+      return {
+        joins: Prisma.sql`LEFT JOIN (
+          SELECT ts."connectionId", SUM(ts."bytesIn" + ts."bytesOut") AS bytes FROM "TrafficSample" ts
+          WHERE ts."resolution" = ${resolution} AND ts."at" >= ${since} AND ts."connectionId" IN (SELECT "id" FROM m)
+          GROUP BY ts."connectionId") r ON r."connectionId" = m."id"`,
+        order: Prisma.sql`COALESCE(r.bytes, 0) ${dir}`,
+      };
+    }
+    case "window": {
+      // How much of its threshold each tunnel moved in its current window; tunnels without a
+      // threshold come last either way.
+      const windowBytes = Prisma.sql`(SELECT COALESCE(SUM(ts."bytesIn" + ts."bytesOut"), 0) FROM "TrafficSample" ts
+        WHERE ts."connectionId" = m."id" AND ts."resolution" = ${resolution} AND ts."at" >= ${secondsBefore(provider, now, Prisma.sql`p."window"`)})`;
+      return {
+        joins: Prisma.sql`JOIN (${inactivitySettings()}) p ON p."userId" = m."userId"`,
+        order: Prisma.sql`CASE WHEN p."window" > 0 AND p.threshold > 0 THEN 0 ELSE 1 END ASC,
+          ${windowBytes} * 1.0 / NULLIF(p.threshold, 0) ${dir}`,
+      };
+    }
   }
 }
 
@@ -123,67 +184,77 @@ export async function inactivityPolicies(db: Db, users: PolicySubject[]) {
   );
 }
 
-const n = (value: bigint | null | undefined) => Number(value ?? 0n);
+/** Counts and sums as numbers, whichever type the driver gives them (bigint, numeric text, number). */
+const n = (value: unknown) => Number(value ?? 0);
 
 export async function listCurrentUsers(db: Db, query: CurrentUsersQuery, now = new Date()): Promise<CurrentUsersView> {
-  const where = filterFor(db, query);
+  const provider = providerOf(db);
   const resolution = trafficRetention()[0].resolution;
   const rateSince = new Date(now.getTime() - RATE_WINDOW_SECONDS * 1000);
+  const perSecond = (bytes: unknown) => Math.round(n(bytes) / RATE_WINDOW_SECONDS);
+  const m = matching(provider, query);
+  const { joins, order } = pageOrder(provider, query, now, resolution);
 
-  // Totals and the per-server breakdown are sums in the database: with thousands of tunnels up,
-  // loading the filtered set on every 2 s refresh is what made this slow (npm run bench:traffic).
-  const usersWith = (connections: object) => db.vpnUser.count({ where: { sessions: { some: { connections: { some: connections } } } } });
-  const [byServer, users, page] = await Promise.all([
-    db.connection.groupBy({ by: ["serverId"], where, _count: { _all: true }, _sum: { bytesIn: true, bytesOut: true } }),
-    usersWith(where),
+  // Totals and the per-server breakdown are sums in the database (loading the matched tunnels on
+  // every 2 s refresh is what made this slow); the row without a server counts distinct users
+  // over all servers.
+  const [summary, pageIds] = await Promise.all([
+    db.$queryRaw<Array<{ server: string | null; connections: unknown; users: unknown; bytes_in: unknown; bytes_out: unknown; rate_in: unknown; rate_out: unknown }>>(Prisma.sql`
+      WITH m AS (${m}),
+      r AS (
+        SELECT ts."connectionId", SUM(ts."bytesIn") AS rate_in, SUM(ts."bytesOut") AS rate_out FROM "TrafficSample" ts
+        WHERE ts."resolution" = ${resolution} AND ts."at" >= ${rateSince} AND ts."connectionId" IN (SELECT "id" FROM m)
+        GROUP BY ts."connectionId")
+      SELECT m.server AS server, COUNT(*) AS connections, COUNT(DISTINCT m."userId") AS users,
+        SUM(m."bytesIn") AS bytes_in, SUM(m."bytesOut") AS bytes_out, SUM(r.rate_in) AS rate_in, SUM(r.rate_out) AS rate_out
+      FROM m LEFT JOIN r ON r."connectionId" = m."id" GROUP BY m.server
+      UNION ALL
+      SELECT NULL, 0, COUNT(DISTINCT m."userId"), 0, 0, 0, 0 FROM m`),
+    db.$queryRaw<Array<{ id: string }>>(Prisma.sql`
+      WITH m AS (${m})
+      SELECT m."id" FROM m ${joins}
+      ORDER BY ${order}, m."id" ASC
+      LIMIT ${query.pageSize} OFFSET ${(query.page - 1) * query.pageSize}`),
+  ]);
+  const ids = pageIds.map((row) => row.id);
+  const [pageRows, pageRecent] = await Promise.all([
     db.connection.findMany({
-      where,
-      orderBy: orderFor(query),
-      skip: (query.page - 1) * query.pageSize,
-      take: query.pageSize,
+      where: { id: { in: ids } },
       include: {
         server: { select: { name: true } },
         session: { select: { id: true, user: { select: { id: true, username: true, groupId: true, group: { select: { name: true } } } } } },
       },
     }),
-  ]);
-  const perSecond = (bytes: bigint | null) => Math.round(n(bytes) / RATE_WINDOW_SECONDS);
-  const recentWhere = (connections: object) => ({ resolution, at: { gte: rateSince }, connection: connections });
-
-  const [pageRecent, servers] = await Promise.all([
     db.trafficSample.groupBy({
       by: ["connectionId"],
-      where: { ...recentWhere(where), connectionId: { in: page.map((row) => row.id) } },
+      where: { resolution, at: { gte: rateSince }, connectionId: { in: ids } },
       _sum: { bytesIn: true, bytesOut: true },
     }),
-    Promise.all(
-      byServer.map(async (row): Promise<ServerBreakdown> => {
-        const scoped = { ...where, serverId: row.serverId };
-        const [server, serverUsers, recent] = await Promise.all([
-          db.vpnServer.findUniqueOrThrow({ where: { id: row.serverId }, select: { name: true } }),
-          usersWith(scoped),
-          db.trafficSample.aggregate({ where: recentWhere(scoped), _sum: { bytesIn: true, bytesOut: true } }),
-        ]);
-        return {
-          server: server.name,
-          users: serverUsers,
-          connections: row._count._all,
-          bytesIn: n(row._sum.bytesIn),
-          bytesOut: n(row._sum.bytesOut),
-          rateIn: perSecond(recent._sum.bytesIn),
-          rateOut: perSecond(recent._sum.bytesOut),
-        };
-      }),
-    ),
   ]);
+  const byId = new Map(pageRows.map((row) => [row.id, row]));
+  const page = ids.flatMap((id) => byId.get(id) ?? []);
+
+  const servers = summary
+    .filter((row) => row.server !== null)
+    .map(
+      (row): ServerBreakdown => ({
+        server: row.server as string,
+        users: n(row.users),
+        connections: n(row.connections),
+        bytesIn: n(row.bytes_in),
+        bytesOut: n(row.bytes_out),
+        rateIn: perSecond(row.rate_in),
+        rateOut: perSecond(row.rate_out),
+      }),
+    );
   const recentBytes = new Map(pageRecent.map((row) => [row.connectionId, row._sum]));
   const rate = (id: string) => {
     const sum = recentBytes.get(id);
-    return { rateIn: perSecond(sum?.bytesIn ?? null), rateOut: perSecond(sum?.bytesOut ?? null) };
+    return { rateIn: perSecond(sum?.bytesIn), rateOut: perSecond(sum?.bytesOut) };
   };
   const sum = (key: "connections" | "bytesIn" | "bytesOut" | "rateIn" | "rateOut") => servers.reduce((total, s) => total + s[key], 0);
   const totals = {
-    users,
+    users: n(summary.find((row) => row.server === null)?.users),
     connections: sum("connections"),
     bytesIn: sum("bytesIn"),
     bytesOut: sum("bytesOut"),
