@@ -202,7 +202,7 @@ export async function listCurrentUsers(db: Db, query: CurrentUsersQuery, now = n
   // over all servers.
   const [summary, pageIds] = await Promise.all([
     db.$queryRaw<Array<{ server: string | null; connections: unknown; users: unknown; bytes_in: unknown; bytes_out: unknown; rate_in: unknown; rate_out: unknown }>>(Prisma.sql`
-      WITH m AS (${m}),
+      WITH m AS MATERIALIZED (${m}),
       r AS (
         SELECT ts."connectionId", SUM(ts."bytesIn") AS rate_in, SUM(ts."bytesOut") AS rate_out FROM "TrafficSample" ts
         WHERE ts."resolution" = ${resolution} AND ts."at" >= ${rateSince} AND ts."connectionId" IN (SELECT "id" FROM m)
@@ -216,7 +216,7 @@ export async function listCurrentUsers(db: Db, query: CurrentUsersQuery, now = n
       UNION ALL
       SELECT NULL, 0, COUNT(DISTINCT m."userId"), 0, 0, 0, 0 FROM m`),
     db.$queryRaw<Array<{ id: string }>>(Prisma.sql`
-      WITH m AS (${m})
+      WITH m AS MATERIALIZED (${m})
       SELECT m."id" FROM m ${joins}
       ORDER BY ${order}, m."id" ASC
       LIMIT ${query.pageSize} OFFSET ${(query.page - 1) * query.pageSize}`),
