@@ -3,8 +3,7 @@
 // see how close an idle tunnel is to being cut. One server-side page at a time; totals and the
 // per-server breakdown cover the whole filtered set.
 import { z } from "zod";
-import type { DatabaseProvider } from "../config";
-import { providerOf, type Db } from "../db";
+import type { Db } from "../db";
 import { Prisma } from "../generated/sqlite/client";
 import { BUILTIN_POLICY } from "../policy/fields";
 import { DEFAULT_SCOPE_KEY, groupScopeKey, resolveUserPolicies, userScopeKey, type PolicySubject } from "../policies";
@@ -78,10 +77,13 @@ export interface CurrentUsersView {
   servers: ServerBreakdown[];
 }
 
-/** A substring match ignoring ASCII case, with the search's own % and _ taken literally. */
-function contains(provider: DatabaseProvider, column: string, text: string): Prisma.Sql {
-  const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  return Prisma.sql`${Prisma.raw(column)} ${Prisma.raw(provider === "postgresql" ? "ILIKE" : "LIKE")} ${pattern} ESCAPE '\\'`;
+// The SQL here is the same for SQLite and PostgreSQL: the admin API runs in the Next.js bundle,
+// whose copy of lib/db does not know which database the shared client talks to (providerOf).
+
+/** A substring match ignoring letter case, with the search's own % and _ taken literally. */
+function contains(column: string, text: string): Prisma.Sql {
+  const pattern = `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return Prisma.sql`LOWER(${Prisma.raw(column)}) LIKE ${pattern} ESCAPE '\\'`;
 }
 
 /**
@@ -90,13 +92,13 @@ function contains(provider: DatabaseProvider, column: string, text: string): Pri
  * inside each aggregate is what made a search slow with thousands of tunnels up. Joins only the
  * tables the filters read.
  */
-function matching(provider: DatabaseProvider, query: CurrentUsersQuery): Prisma.Sql {
+function matching(query: CurrentUsersQuery): Prisma.Sql {
   const filters = [Prisma.sql`c."disconnectedAt" IS NULL`];
   if (query.server) filters.push(Prisma.sql`v."name" = ${query.server}`);
   if (query.group) filters.push(Prisma.sql`g."name" = ${query.group}`);
   if (query.q) {
     const columns = ['u."username"', 'g."name"', 'v."name"', 'c."clientIp"', 'c."vpnIp"'];
-    filters.push(Prisma.sql`(${Prisma.join(columns.map((column) => contains(provider, column, query.q as string)), " OR ")})`);
+    filters.push(Prisma.sql`(${Prisma.join(columns.map((column) => contains(column, query.q as string)), " OR ")})`);
   }
   const byUser = Boolean(query.q || query.group);
   const byServer = Boolean(query.q || query.server);
@@ -128,16 +130,20 @@ function inactivitySettings(): Prisma.Sql {
     WHERE u."id" IN (SELECT "userId" FROM m)`;
 }
 
-/** Start of the last `seconds` before `now`, comparable with stored sample times. */
-function secondsBefore(provider: DatabaseProvider, now: Date, seconds: Prisma.Sql): Prisma.Sql {
-  return provider === "postgresql"
-    ? Prisma.sql`(CAST(${now.toISOString()} AS TIMESTAMP(3)) - ${seconds} * INTERVAL '1 second')`
-    : // Prisma keeps SQLite DateTimes as ISO text with a +00:00 offset.
-      Prisma.sql`(strftime('%Y-%m-%dT%H:%M:%f', ${now.getTime() / 1000} - ${seconds}, 'unixepoch') || '+00:00')`;
+/**
+ * Whether sample `ts` lies in its tunnel's current inactivity window (p."window" seconds back from
+ * `now`): one bound time per window length in use (any scope's setting or the built-in one), each
+ * compared with the column itself, so neither database needs date arithmetic or a cast.
+ */
+async function inCurrentWindow(db: Db, now: Date): Promise<Prisma.Sql> {
+  const set = await db.policy.findMany({ where: { inactivityWindow: { not: null } }, distinct: ["inactivityWindow"], select: { inactivityWindow: true } });
+  const lengths = new Set([BUILTIN_POLICY.inactivityWindow, ...set.map((row) => row.inactivityWindow ?? 0)]);
+  const each = [...lengths].map((seconds) => Prisma.sql`(p."window" = ${seconds} AND ts."at" >= ${new Date(now.getTime() - seconds * 1000)})`);
+  return Prisma.sql`(${Prisma.join(each, " OR ")})`;
 }
 
 /** The ids of one page of matched tunnels (`m`) in the order asked for; ties by id. */
-function pageOrder(provider: DatabaseProvider, query: CurrentUsersQuery, now: Date, resolution: number): { joins: Prisma.Sql; order: Prisma.Sql } {
+async function pageOrder(db: Db, query: CurrentUsersQuery, now: Date, resolution: number): Promise<{ joins: Prisma.Sql; order: Prisma.Sql }> {
   const dir = Prisma.raw(query.order === "asc" ? "ASC" : "DESC");
   const none = { joins: Prisma.empty };
   switch (query.sort) {
@@ -165,7 +171,7 @@ function pageOrder(provider: DatabaseProvider, query: CurrentUsersQuery, now: Da
       // How much of its threshold each tunnel moved in its current window; tunnels without a
       // threshold come last either way.
       const windowBytes = Prisma.sql`(SELECT COALESCE(SUM(ts."bytesIn" + ts."bytesOut"), 0) FROM "TrafficSample" ts
-        WHERE ts."connectionId" = m."id" AND ts."resolution" = ${resolution} AND ts."at" >= ${secondsBefore(provider, now, Prisma.sql`p."window"`)})`;
+        WHERE ts."connectionId" = m."id" AND ts."resolution" = ${resolution} AND ${await inCurrentWindow(db, now)})`;
       return {
         joins: Prisma.sql`JOIN (${inactivitySettings()}) p ON p."userId" = m."userId"`,
         order: Prisma.sql`CASE WHEN p."window" > 0 AND p.threshold > 0 THEN 0 ELSE 1 END ASC,
@@ -190,12 +196,11 @@ export async function inactivityPolicies(db: Db, users: PolicySubject[]) {
 const n = (value: unknown) => Number(value ?? 0);
 
 export async function listCurrentUsers(db: Db, query: CurrentUsersQuery, now = new Date()): Promise<CurrentUsersView> {
-  const provider = providerOf(db);
   const resolution = trafficRetention()[0].resolution;
   const rateSince = new Date(now.getTime() - RATE_WINDOW_SECONDS * 1000);
   const perSecond = (bytes: unknown) => Math.round(n(bytes) / RATE_WINDOW_SECONDS);
-  const m = matching(provider, query);
-  const { joins, order } = pageOrder(provider, query, now, resolution);
+  const m = matching(query);
+  const { joins, order } = await pageOrder(db, query, now, resolution);
 
   // Totals and the per-server breakdown are sums in the database (loading the matched tunnels on
   // every 2 s refresh is what made this slow); the row without a server counts distinct users
