@@ -42,10 +42,10 @@ test("a live tunnel appears, its counters move, and the inactivity meter judges 
   // The current rate and the inactivity window sort on the server, and the sort stays in the URL.
   await page.getByRole("button", { name: "Rate in / out" }).click();
   await expect(page).toHaveURL(/sort=rate/);
-  await expect(row.getByRole("cell").nth(5)).toHaveText("4.77 MiB");
+  await expect(bytesIn).toHaveText("4.77 MiB");
   await page.getByRole("button", { name: "Inactivity window" }).click();
   await expect(page).toHaveURL(/sort=window/);
-  await expect(row.getByRole("cell").nth(5)).toHaveText("4.77 MiB");
+  await expect(bytesIn).toHaveText("4.77 MiB");
 
   // The session page charts the recorded samples, with the threshold line of the group's policy.
   await row.getByRole("link", { name: user }).click();
