@@ -39,6 +39,13 @@ test("a live tunnel appears, its counters move, and the inactivity meter judges 
   await expect(bytesIn).toHaveText("4.77 MiB", { timeout: 10_000 });
   await expect(page.getByRole("definition").filter({ hasText: /^1$/ }).first()).toBeVisible();
   await expect(page.getByRole("table", { name: "Connections by server" })).toContainText(server);
+  // The current rate and the inactivity window sort on the server, and the sort stays in the URL.
+  await page.getByRole("button", { name: "Rate in / out" }).click();
+  await expect(page).toHaveURL(/sort=rate/);
+  await expect(bytesIn).toHaveText("4.77 MiB");
+  await page.getByRole("button", { name: "Inactivity window" }).click();
+  await expect(page).toHaveURL(/sort=window/);
+  await expect(bytesIn).toHaveText("4.77 MiB");
 
   // The session page charts the recorded samples, with the threshold line of the group's policy.
   await row.getByRole("link", { name: user }).click();

@@ -46,10 +46,8 @@ export function CurrentUsersTable({ rows, at, sort, order, onSort, loading, sele
           <SortHeader label="Connected" sortKey="connectedAt" {...sortProps} />
           <SortHeader label="Bytes in" sortKey="bytesIn" {...sortProps} />
           <SortHeader label="Bytes out" sortKey="bytesOut" {...sortProps} />
-          <th scope="col" className="num">
-            Rate in / out
-          </th>
-          <th scope="col">Inactivity window</th>
+          <SortHeader label="Rate in / out" sortKey="rate" {...sortProps} />
+          <SortHeader label="Inactivity window" sortKey="window" {...sortProps} />
           {actions ? (
             <th scope="col" className="actions">
               <span className="sr-only">Actions</span>

@@ -16,7 +16,7 @@ import {
   connectHookSchema,
   disconnectHookSchema,
   disconnectReasonHookSchema,
-  trafficHookSchema,
+  parseTrafficHook,
 } from "./schemas";
 
 export const HOOK_PATH_PREFIX = "/api/hooks/v1/";
@@ -112,7 +112,7 @@ async function answer(db: Db, server: ServerView, action: string, fields: Record
       };
     }
     case "traffic": {
-      const result = await reportTraffic(db, server, trafficHookSchema.parse(fields));
+      const result = await reportTraffic(db, server, parseTrafficHook(fields));
       return { status: 200, text: trafficSummaryText(result), json: { ...result } };
     }
     case "agent/orders": {

@@ -12,9 +12,10 @@ const text = (what: string) =>
 // other control characters are never part of a real one, nor half of a surrogate pair (which a
 // JSON \u escape can make and no database can store).
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+const isPrintable = (value: string) => !CONTROL_CHARACTERS.test(value) && isStorableText(value);
 const printable = (what: string) =>
   [
-    (value: string) => !CONTROL_CHARACTERS.test(value) && isStorableText(value),
+    isPrintable,
     `${what} must not contain control characters or broken Unicode`,
   ] as const;
 
@@ -150,6 +151,39 @@ export const trafficHookSchema = z.object({
     )
     .max(MAX_TRAFFIC_CONNECTIONS, `at most ${MAX_TRAFFIC_CONNECTIONS} connections per report`),
 });
+
+type TrafficEntry = TrafficHookInput["connections"][number];
+
+/** One well-formed report entry as trafficHookSchema would return it, or null to let zod judge it. */
+function plainTrafficEntry(entry: unknown): TrafficEntry | null {
+  if (typeof entry !== "object" || entry === null) return null;
+  const { connection_id: rawId, bytes_received: received, bytes_sent: sent, at } = entry as Record<string, unknown>;
+  if (typeof rawId !== "string") return null;
+  const id = rawId.trim();
+  if (id.length === 0 || id.length > 128 || !isPrintable(id)) return null;
+  const count = (value: unknown) => typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
+  if (!count(received) || !count(sent)) return null;
+  if (at !== undefined && !(typeof at === "number" && at > 0 && at <= 1e11)) return null;
+  const plain: TrafficEntry = { connection_id: id, bytes_received: received as number, bytes_sent: sent as number };
+  if (at !== undefined) plain.at = at as number;
+  return plain;
+}
+
+/**
+ * trafficHookSchema.parse, without zod's per-field machinery for the thousands of well-formed
+ * entries of a report; anything else goes to the schema, so answers and messages are its own.
+ */
+export function parseTrafficHook(fields: Record<string, unknown>): TrafficHookInput {
+  const list = fields.connections;
+  if (!Array.isArray(list) || list.length > MAX_TRAFFIC_CONNECTIONS) return trafficHookSchema.parse(fields);
+  const connections: TrafficEntry[] = [];
+  for (const entry of list) {
+    const plain = plainTrafficEntry(entry);
+    if (!plain) return trafficHookSchema.parse(fields);
+    connections.push(plain);
+  }
+  return { connections };
+}
 
 /** An agent's poll for orders, carrying its answers to orders it has carried out. */
 export const agentPollSchema = z.object({

@@ -105,6 +105,30 @@ describe(`Current Users (${process.env.TEST_DATABASE ?? "sqlite"})`, () => {
     expect(second.totals.connections).toBe(3);
   });
 
+  it("sorts by the current rate (in + out) on the server side", async () => {
+    const ips = async (order: "asc" | "desc", extra: Record<string, unknown> = {}) =>
+      (await listCurrentUsers(t.db, query({ sort: "rate", order, ...extra }), at(90))).rows.map((r) => r.clientIp);
+    // Since 60 s: bob 9,000 bytes, alice on edge-a 500, alice on edge-b 150.
+    expect(await ips("desc")).toEqual(["198.51.100.3", "198.51.100.1", "198.51.100.2"]);
+    expect(await ips("asc")).toEqual(["198.51.100.2", "198.51.100.1", "198.51.100.3"]);
+    expect(await ips("desc", { pageSize: 1, page: 2 })).toEqual(["198.51.100.1"]);
+  });
+
+  it("sorts by how much of its threshold each tunnel moved in its window, tunnels without one last", async () => {
+    const view = async (order: "asc" | "desc") => (await listCurrentUsers(t.db, query({ sort: "window", order }), at(100))).rows;
+    // alice's window (60 s from 40 s): 500 of 1,000 on edge-a, 150 on edge-b; bob has no threshold.
+    const ascending = await view("asc");
+    expect(ascending.map((r) => r.clientIp)).toEqual(["198.51.100.2", "198.51.100.1", "198.51.100.3"]);
+    expect(ascending.map((r) => r.inactivity?.bytes ?? null)).toEqual([150, 500, null]);
+    expect((await view("desc")).map((r) => r.clientIp)).toEqual(["198.51.100.1", "198.51.100.2", "198.51.100.3"]);
+  });
+
+  it("takes % and _ in a search literally", async () => {
+    expect((await listCurrentUsers(t.db, query({ q: "%" }), at(90))).total).toBe(0);
+    expect((await listCurrentUsers(t.db, query({ q: "_" }), at(90))).total).toBe(0);
+    expect((await listCurrentUsers(t.db, query({ q: "198.51.100._" }), at(90))).total).toBe(0);
+  });
+
   it("drops a tunnel once its disconnect arrives", async () => {
     await hook("edge-b", "disconnect", { connection_id: "198.51.100.2:1002", bytes_received: "100", bytes_sent: "50", duration: "90", reason: "dropped" });
     const view = await listCurrentUsers(t.db, query(), at(95));
@@ -113,6 +137,6 @@ describe(`Current Users (${process.env.TEST_DATABASE ?? "sqlite"})`, () => {
   });
 
   it("refuses an unknown sort with a message naming it", () => {
-    expect(() => query({ sort: "password" })).toThrow(/sort must be one of user, server, connectedAt, bytesIn, bytesOut/);
+    expect(() => query({ sort: "password" })).toThrow(/sort must be one of user, server, connectedAt, bytesIn, bytesOut, rate, window/);
   });
 });

@@ -2,8 +2,9 @@
 // Each connection keeps the daemon's last counters and when they were read; a report only counts
 // the bytes above that base, so a repeated or late report adds nothing, and a counter that went
 // backwards (the daemon restarted its counting) becomes the new base instead of a negative delta.
+import type { DatabaseProvider } from "../config";
 import { providerOf, type Db, type Tx } from "../db";
-import { addSampleBytes, addSessionBytes, writeCounters } from "./bulk";
+import { addSampleBytes, addSampleRow, addSessionBytes, readCounters, writeCounters, type StoredCounters } from "./bulk";
 import { trafficRetention } from "./retention";
 import { bucketStart, type SampleBytes } from "./samples";
 
@@ -40,19 +41,11 @@ export interface Counters {
 interface ConnectionUpdate {
   id: string;
   sessionId: string;
-  before: Date | null;
+  /** countersAt as stored when read. */
+  before: string | null;
   after: Counters;
   /** Bytes per sample bucket (start time in ms). */
   buckets: Map<number, { bytesIn: bigint; bytesOut: bigint }>;
-}
-
-/** Ids per query: well under SQLite's and PostgreSQL's bound-parameter limits. */
-const LOOKUP_CHUNK = 500;
-
-function chunks<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }
 
 /**
@@ -131,59 +124,42 @@ export async function ingestCounters(
   const resolution = options.sampleSeconds ?? trafficRetention()[0].resolution;
   const byConnection = new Map<string, CounterReport[]>();
   for (const report of reports) {
-    const at = report.at > now ? now : report.at;
-    const list = byConnection.get(report.connectionId) ?? [];
-    list.push({ ...report, at });
-    byConnection.set(report.connectionId, list);
+    const dated = report.at > now ? { ...report, at: now } : report;
+    const list = byConnection.get(report.connectionId);
+    if (list) list.push(dated);
+    else byConnection.set(report.connectionId, [dated]);
   }
   const result: IngestResult = { applied: 0, stale: 0, resets: [], unknown: [], ended: [] };
   const updates: ConnectionUpdate[] = [];
+  const provider = providerOf(db);
 
-  for (const ids of chunks([...byConnection.keys()], LOOKUP_CHUNK)) {
-    const rows = await db.connection.findMany({
-      where: { serverId, externalId: { in: ids } },
-      select: {
-        id: true,
-        externalId: true,
-        sessionId: true,
-        disconnectedAt: true,
-        bytesIn: true,
-        bytesOut: true,
-        counterIn: true,
-        counterOut: true,
-        countersAt: true,
-      },
-    });
-    const live = new Map<string, (typeof rows)[number]>();
-    const ended = new Set<string>();
-    for (const row of rows) {
-      if (row.externalId === null) continue;
-      if (row.disconnectedAt === null) live.set(row.externalId, row);
-      else ended.add(row.externalId);
+  const live = new Map<string, StoredCounters>();
+  const ended = new Set<string>();
+  for (const row of await readCounters(db, provider, serverId, [...byConnection.keys()])) {
+    if (row.ended) ended.add(row.externalId);
+    else live.set(row.externalId, row);
+  }
+  for (const [externalId, list] of byConnection) {
+    const row = live.get(externalId);
+    if (!row) {
+      (ended.has(externalId) ? result.ended : result.unknown).push(externalId);
+      continue;
     }
-    for (const externalId of ids) {
-      const row = live.get(externalId);
-      if (!row) {
-        (ended.has(externalId) ? result.ended : result.unknown).push(externalId);
-        continue;
-      }
-      const ordered = (byConnection.get(externalId) ?? []).sort((a, b) => a.at.getTime() - b.at.getTime());
-      const outcome = applyReports(row, ordered, resolution);
-      result.stale += outcome.stale;
-      if (outcome.applied === 0) continue;
-      result.applied += outcome.applied;
-      if (outcome.reset) result.resets.push(externalId);
-      updates.push({ id: row.id, sessionId: row.sessionId, before: row.countersAt, after: outcome.counters, buckets: outcome.buckets });
-    }
+    if (list.length > 1) list.sort((a, b) => a.at.getTime() - b.at.getTime());
+    const outcome = applyReports(row, list, resolution);
+    result.stale += outcome.stale;
+    if (outcome.applied === 0) continue;
+    result.applied += outcome.applied;
+    if (outcome.reset) result.resets.push(externalId);
+    updates.push({ id: row.id, sessionId: row.sessionId, before: row.countersAtStored, after: outcome.counters, buckets: outcome.buckets });
   }
   // One order for every writer, so concurrent batches on PostgreSQL cannot deadlock.
   updates.sort((a, b) => (a.id < b.id ? -1 : 1));
-  if (updates.length > 0) await writeUpdates(db, updates, resolution);
+  if (updates.length > 0) await writeUpdates(db, provider, updates, resolution);
   return result;
 }
 
-async function writeUpdates(db: Db, updates: ConnectionUpdate[], resolution: number): Promise<void> {
-  const provider = providerOf(db);
+async function writeUpdates(db: Db, provider: DatabaseProvider, updates: ConnectionUpdate[], resolution: number): Promise<void> {
   await db.$transaction(
     async (tx) => {
       // Conditional on the counters read above: a concurrent report or disconnect for the same
@@ -206,7 +182,7 @@ async function writeUpdates(db: Db, updates: ConnectionUpdate[], resolution: num
         sessions.set(update.sessionId, session);
       }
       await addSessionBytes(tx, provider, [...sessions.values()].sort((a, b) => (a.id < b.id ? -1 : 1)));
-      await addSampleBytes(tx, samples);
+      await addSampleBytes(tx, provider, samples);
     },
     { timeout: 60_000, maxWait: 10_000 },
   );
@@ -229,5 +205,5 @@ export function finalCounters(
 export async function addFinalSample(tx: Tx, connectionId: string, deltaIn: bigint, deltaOut: bigint, at: Date): Promise<void> {
   if (deltaIn === 0n && deltaOut === 0n) return;
   const resolution = trafficRetention()[0].resolution;
-  await addSampleBytes(tx, [{ connectionId, resolution, at: bucketStart(at, resolution), bytesIn: deltaIn, bytesOut: deltaOut }]);
+  await addSampleRow(tx, { connectionId, resolution, at: bucketStart(at, resolution), bytesIn: deltaIn, bytesOut: deltaOut });
 }

@@ -1,7 +1,7 @@
 // Traffic sample retention: fine-grained samples for recent traffic, coarser ones further back,
 // nothing past the last tier, so the database stays bounded however long the console runs.
 // TRAFFIC_RETENTION lists the tiers as resolution:keep pairs, finest first.
-import type { Db } from "../db";
+import { providerOf, type Db } from "../db";
 import type { Logger } from "../log";
 import { parseDuration } from "../policy/duration";
 import { startBackgroundJob } from "../periodic";
@@ -116,7 +116,7 @@ async function rollUpBatch(db: Db, from: number, to: number, cutoff: Date): Prom
       const deleted = await tx.trafficSample.deleteMany({ where: { id: { in: samples.map((sample) => sample.id) } } });
       // Another instance rolled up some of these first: leave the whole batch to it.
       if (deleted.count !== samples.length) throw new RolledUpElsewhere();
-      await addSampleBytes(tx, [...merged.values()]);
+      await addSampleBytes(tx, providerOf(db), [...merged.values()]);
       return samples.length;
     },
     { timeout: 60_000, maxWait: 10_000 },

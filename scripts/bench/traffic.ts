@@ -4,8 +4,8 @@
 //  1. posts traffic reports of 1,000 cumulative counters each to POST /api/hooks/v1/traffic from
 //     a separate load process and prints counter updates ingested per second, next to a bare Node
 //     http server receiving the same reports (the ceiling on this machine, in the same run);
-//  2. times GET /api/current-users with an admin API token: the default page, then a sorted and
-//     filtered page (p50, p95, p99);
+//  2. times GET /api/current-users with an admin API token: the default page, a sorted and
+//     filtered page, and the rate and inactivity-window sorts (p50, p95, p99);
 //  3. prints the console's resident memory with those N live connections.
 //
 //   npm run bench:traffic -- [--sessions 10000] [--batches 200] [--concurrency 4] [--requests 200]
@@ -309,6 +309,8 @@ export async function benchTraffic(options: TrafficBenchOptions): Promise<Traffi
       "?sort=bytesIn&order=desc&q=bench-1&server=bench-edge",
       requests,
     );
+    await timeCurrentUsers(baseUrl, apiToken, "sorted by rate", "?sort=rate&order=desc", requests);
+    await timeCurrentUsers(baseUrl, apiToken, "sorted by window, filtered q=bench-1", "?sort=window&order=asc&q=bench-1", requests);
     const currentUsersCeiling = await timeCeilingPage(`http://127.0.0.1:${ceilingPort}`, defaultPage.lastPage, requests);
     const memory = residentMemory(server.pid);
     if (memory) console.log(`\nconsole memory with ${count} live connections: ${memory.currentMiB.toFixed(0)} MiB resident, peak ${memory.peakMiB.toFixed(0)} MiB`);
