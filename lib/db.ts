@@ -16,7 +16,21 @@ export type Db = PrismaClient;
 /** The client inside db.$transaction(async (tx) => ...). */
 export type Tx = Omit<Db, "$connect" | "$disconnect" | "$on" | "$transaction" | "$extends">;
 
-const providers = new WeakMap<object, DatabaseProvider>();
+interface ClientFacts {
+  providers: WeakMap<object, DatabaseProvider>;
+  directDrivers: WeakMap<object, DirectDriver>;
+}
+
+/**
+ * What createDb knows of each client: its database and its direct statements. Kept on globalThis
+ * because the client is (below): server.ts and the Next.js bundle each load their own copy of this
+ * module, and a map of one copy would not know the other's clients.
+ */
+const clientFacts = ((globalThis as unknown as { sessionConsoleDbFacts?: ClientFacts }).sessionConsoleDbFacts ??= {
+  providers: new WeakMap(),
+  directDrivers: new WeakMap(),
+});
+const providers = clientFacts.providers;
 
 /**
  * Set on the connection when it opens. WAL lets readers run beside the writer; synchronous=NORMAL
@@ -285,7 +299,7 @@ async function postgres<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-const directDrivers = new WeakMap<object, DirectDriver>();
+const directDrivers = clientFacts.directDrivers;
 
 /**
  * The direct statements on `db`'s connections, or null for a transaction client (a Tx): inside
