@@ -301,6 +301,18 @@ const ACTIVATE_SESSION = directStatement(
    SET "state" = ?, "stateReason" = NULL, "dormantSince" = NULL, "idleExpiresAt" = NULL, "lastSeenAt" = ?, "tokenHash" = ?
    WHERE "id" = ? AND "state" IN (${LIVE})`,
 );
+/** Takes the user's row lock (lib/sessions/user-lock.ts): concurrent resumes of one user take turns. */
+const LOCK_SESSION_USER = directStatement(
+  `UPDATE "VpnUser" SET "id" = "id" WHERE "id" = (SELECT "userId" FROM "Session" WHERE "id" = ?)`,
+);
+/** Activates a dormant session only while the user's other pending and active sessions leave room. */
+const RESUME_SESSION = directStatement(
+  `UPDATE "Session"
+   SET "state" = ?, "stateReason" = NULL, "dormantSince" = NULL, "idleExpiresAt" = NULL, "lastSeenAt" = ?, "tokenHash" = ?
+   WHERE "id" = ? AND "state" IN (${LIVE})
+     AND (SELECT COUNT(*) FROM "Session" AS "other"
+          WHERE "other"."userId" = "Session"."userId" AND "other"."id" <> "Session"."id" AND "other"."state" IN (?, ?)) < ?`,
+);
 
 export interface NewConnection {
   id: string;
@@ -312,6 +324,12 @@ export interface NewConnection {
   at: Date;
   /** The session's token hash from now on. */
   tokenHash: string | null;
+  /**
+   * Set when a dormant session comes back under a limit of concurrent sessions: it becomes active
+   * only if the user's other pending and active sessions are fewer. Checked under the user's row
+   * lock, so two resumes at once cannot both take the last place.
+   */
+  resumeLimit?: number;
 }
 
 /**
@@ -320,13 +338,18 @@ export interface NewConnection {
  * it was not, the connection is in the database and must be ended by the caller).
  */
 export async function openConnection(db: Db, connection: NewConnection): Promise<boolean> {
-  const { id, sessionId, serverId, externalId, clientIp, vpnIp, at, tokenHash } = connection;
+  const { id, sessionId, serverId, externalId, clientIp, vpnIp, at, tokenHash, resumeLimit } = connection;
+  const activate =
+    resumeLimit === undefined
+      ? ([ACTIVATE_SESSION, ["active", at, tokenHash, sessionId, ...LIVE_STATES]] as const)
+      : ([RESUME_SESSION, ["active", at, tokenHash, sessionId, ...LIVE_STATES, "pending", "active", resumeLimit]] as const);
   const counts = await driver(db).runAll([
+    ...(resumeLimit === undefined ? [] : ([[LOCK_SESSION_USER, [sessionId]]] as const)),
     ...(externalId === null
       ? []
       : ([[SUPERSEDE_CONNECTION, [at, "superseded by a new tunnel with the same id", serverId, externalId]]] as const)),
     [INSERT_CONNECTION, [id, sessionId, serverId, externalId, clientIp, vpnIp, at]],
-    [ACTIVATE_SESSION, ["active", at, tokenHash, sessionId, ...LIVE_STATES]],
+    activate,
   ]);
   return counts.at(-1) !== 0;
 }

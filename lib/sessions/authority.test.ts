@@ -428,6 +428,28 @@ describe(`session authority (${process.env.TEST_DATABASE ?? "sqlite"})`, () => {
     expect(again.sessionId).toBe(first.sessionId);
   });
 
+  it("lets only one of two dormant sessions resumed at once come back once max sessions is lowered to 1", async () => {
+    const username = await newUser({ maxSessions: 2 });
+    const tokens: string[] = [];
+    for (const port of [46001, 46002]) {
+      expect((await auth(username, PASSWORD, "198.51.100.7", port)).allow).toBe(true);
+      tokens.push(tokenFrom((await up(username, "198.51.100.7", port)).config));
+    }
+    for (const port of [46001, 46002]) await down("198.51.100.7", port);
+    await t.db.policy.updateMany({ where: { user: { username } }, data: { maxSessions: 1 } });
+
+    // Both token reconnects pass the auth hook (no other session is active yet)...
+    for (const [k, token] of tokens.entries()) expect((await auth(username, token, "198.51.100.7", 46011 + k, at(70))).allow).toBe(true);
+    // ...but only one tunnel may bring its session back.
+    const results = await Promise.all([0, 1].map((k) => up(username, "198.51.100.7", 46011 + k, at(71))));
+    expect(results.filter((r) => r.allow)).toHaveLength(1);
+    expect(results.find((r) => !r.allow)).toMatchObject({ reason: "max concurrent sessions (1) reached" });
+    const states = await t.db.session.findMany({ where: { user: { username } }, select: { state: true } });
+    expect(states.map((x) => x.state).sort()).toEqual(["active", "dormant"]);
+    const refused = await t.db.connection.findFirstOrThrow({ where: { externalId: { in: ["198.51.100.7:46011", "198.51.100.7:46012"] }, endReason: "max concurrent sessions reached" } });
+    expect(refused.disconnectedAt).toEqual(at(71));
+  });
+
   it("expires dormant and overdue sessions on time without any hook call", async () => {
     const username = await newUser({ idleTokenExpiry: 60 });
     await dormantSession(username);

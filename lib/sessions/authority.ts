@@ -384,8 +384,15 @@ export async function connect(db: Db, server: ServerView, input: ConnectHookInpu
     vpnIp: input.vpn_ip ?? null,
     at: now,
     tokenHash,
+    // The auth hook's count left this resume room, but another resume may have taken it since.
+    resumeLimit: current.state === "dormant" && policy.maxSessions > 0 ? policy.maxSessions : undefined,
   });
   if (!opened) {
+    const still = await sessionById(db, current.id);
+    if (still?.state === "dormant") {
+      await endConnection(db, connectionId, "max concurrent sessions reached", now);
+      return refuse(`max concurrent sessions (${policy.maxSessions}) reached`);
+    }
     // Invalidated (or expired) between the checks above and this write: the tunnel may not stay.
     await endConnection(db, connectionId, "session ended while the tunnel came up", now);
     return refuse("session ended while the tunnel came up: log in again");
