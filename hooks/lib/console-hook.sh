@@ -82,17 +82,25 @@ console_log_refusal() {
 	esac
 }
 
-# After a disconnect report: say in the daemon's log what the console made of it. Nothing here
-# changes what the daemon does (the tunnel is gone either way), so only a real failure is an error.
-console_log_disconnect_answer() {
+# console_report_disconnect WHO [curl form arguments...]: report a tunnel's end, and say in the
+# daemon's log what the console made of it. Nothing here changes what the daemon does (the tunnel
+# is gone either way), so only a real failure is an error, and it always returns 0.
+console_report_disconnect() {
+	who="disconnect report of '$1'"
+	shift
+	if ! console_post disconnect "$@"; then
+		console_log "$who lost: $CONSOLE_ERROR"
+		return 0
+	fi
 	case $CONSOLE_STATUS in
 	200) ;;
 	# A replay (the daemon ran the script twice) or a tunnel the console already closed itself,
 	# e.g. when a new tunnel came up under the same id: the end is on record, nothing was lost.
-	409) console_log "$1: already recorded by the console, nothing to do ($(console_answer_word | sed 's/^error[[:space:]]*//'))" ;;
-	404) console_log "$1 not recorded: the console has no record of this tunnel ($(console_answer_word | sed 's/^error[[:space:]]*//'))" ;;
-	*) console_log_refusal "$1" ;;
+	409) console_log "$who: already recorded by the console, nothing to do ($(console_answer_word | sed 's/^error[[:space:]]*//'))" ;;
+	404) console_log "$who not recorded: the console has no record of this tunnel ($(console_answer_word | sed 's/^error[[:space:]]*//'))" ;;
+	*) console_log_refusal "$who" ;;
 	esac
+	return 0
 }
 
 # console_authorize WHO [curl form arguments...]: ask the auth endpoint. Returns 0 only on a clear

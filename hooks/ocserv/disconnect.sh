@@ -15,11 +15,5 @@ set -- --data-urlencode "username=${USERNAME-}" \
 	--data-urlencode "duration=${STATS_DURATION-}"
 # ocserv 1.1.6 gives this script the same variables for a logout, a dropped link and an
 # `occtl disconnect` (REASON is always "disconnect"; docs/ocserv.md).
-set -- "$@" --data-urlencode "reason=unknown"
-
-if ! console_post disconnect "$@"; then
-	console_log "disconnect report of '${USERNAME-}' lost: $CONSOLE_ERROR"
-	exit 0
-fi
-console_log_disconnect_answer "disconnect report of '${USERNAME-}'"
+console_report_disconnect "${USERNAME-}" "$@" --data-urlencode "reason=unknown"
 exit 0

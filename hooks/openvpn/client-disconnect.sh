@@ -17,11 +17,5 @@ set -- --data-urlencode "username=${username-}" \
 # OpenVPN gives this script the same variables for a client's announced exit, a drop and a
 # client-kill (docs/openvpn.md, "How a tunnel ends"). It says which one only on its management
 # interface, where the agent reads it and reports it; the console combines the two reports.
-set -- "$@" --data-urlencode "reason=unknown"
-
-if ! console_post disconnect "$@"; then
-	console_log "disconnect report of '${username-}' lost: $CONSOLE_ERROR"
-	exit 0
-fi
-console_log_disconnect_answer "disconnect report of '${username-}'"
+console_report_disconnect "${username-}" "$@" --data-urlencode "reason=unknown"
 exit 0
