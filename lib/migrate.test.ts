@@ -137,6 +137,45 @@ describe(`migrate (${provider})`, () => {
     expect(error instanceof Error ? error.message : "").toContain(`migration ${name} failed`);
   });
 
+  it("a migration that redefines a table keeps the rows of the tables that refer to it", async () => {
+    await migrate(database.url);
+    const db = client();
+    const server = await db.vpnServer.create({ data: { name: "edge", kind: "openvpn" } });
+    const user = await db.vpnUser.create({ data: { username: "alice" } });
+    const session = await db.session.create({ data: { userId: user.id, serverId: server.id, clientIp: "198.51.100.7" } });
+    await db.connection.create({ data: { sessionId: session.id, serverId: server.id, clientIp: "198.51.100.7" } });
+    // The shape of Prisma's own table redefinition, on the parent of Connection.
+    const [definition] = await db.$queryRawUnsafe<{ sql: string }[]>(
+      provider === "sqlite" ? `SELECT "sql" FROM sqlite_master WHERE "name" = 'Session'` : `SELECT '' AS "sql"`,
+    );
+    addMigration(
+      "29990101000000_redefine_session",
+      provider === "sqlite"
+        ? `PRAGMA defer_foreign_keys=ON;
+PRAGMA foreign_keys=OFF;
+${definition?.sql.replace('CREATE TABLE "Session"', 'CREATE TABLE "new_Session"')};
+INSERT INTO "new_Session" SELECT * FROM "Session";
+DROP TABLE "Session";
+ALTER TABLE "new_Session" RENAME TO "Session";
+PRAGMA foreign_keys=ON;
+PRAGMA defer_foreign_keys=OFF;`
+        : `ALTER TABLE "Session" ADD COLUMN "note" TEXT;`,
+    );
+    expect(await migrate(database.url)).toEqual(["29990101000000_redefine_session"]);
+    expect(await db.connection.count()).toBe(1);
+  });
+
+  it.runIf(provider === "sqlite")("refuses a migration that leaves rows referring to missing rows, and keeps the database as it was", async () => {
+    await migrate(database.url);
+    const db = client();
+    const server = await db.vpnServer.create({ data: { name: "edge", kind: "openvpn" } });
+    const user = await db.vpnUser.create({ data: { username: "alice" } });
+    await db.session.create({ data: { userId: user.id, serverId: server.id, clientIp: "198.51.100.7" } });
+    addMigration("29990101000000_lose_users", `DELETE FROM "VpnUser";`);
+    await expect(migrate(database.url)).rejects.toThrow(/29990101000000_lose_users failed: 1 row\(s\) would refer to missing rows \(first: "Session" to "VpnUser"\)/);
+    expect(await db.vpnUser.count()).toBe(1);
+  });
+
   it("two instances starting at once apply each migration exactly once", async () => {
     const names = readMigrations(provider).map((m) => m.name);
     const [a, b] = await Promise.all([migrate(database.url), migrate(database.url)]);

@@ -78,10 +78,20 @@ function migrateSqlite(url: string, migrations: Migration[]): string[] {
     const applied = new Map(rows.map((row) => [row.migration_name, row.checksum]));
     checkApplied(applied, migrations);
     const done: string[] = [];
+    // Prisma redefines a table by copying it and dropping the original. With foreign keys on, that
+    // DROP deletes the rows first and cascades to the tables that refer to it, and the PRAGMA in the
+    // migration cannot turn them off inside a transaction. So they are off while a migration runs
+    // (SQLite's own procedure for changing a table), and the keys are checked before it commits.
+    conn.pragma("foreign_keys = OFF");
     for (const migration of migrations.filter((m) => !applied.has(m.name))) {
       try {
         conn.transaction(() => {
           conn.exec(migration.sql);
+          const broken = conn.pragma("foreign_key_check") as { table: string; parent: string }[];
+          if (broken.length > 0) {
+            const first = broken[0] as { table: string; parent: string };
+            throw new Error(`${broken.length} row(s) would refer to missing rows (first: "${first.table}" to "${first.parent}")`);
+          }
           conn
             .prepare(
               `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, started_at, applied_steps_count) VALUES (?, ?, ?, ?, ?, 1)`,
