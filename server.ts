@@ -16,6 +16,7 @@ import { applyContentSecurityPolicy } from "./lib/http/security-headers";
 import { startInactivityEnforcement } from "./lib/live/enforcement";
 import { log, REQUEST_ID_HEADER, requestIdFrom } from "./lib/log";
 import { startExpirySweeper } from "./lib/sessions/expiry";
+import { flushTraffic } from "./lib/traffic/ingest";
 import { startTrafficCompactor, trafficRetention } from "./lib/traffic/retention";
 
 const dev = process.argv.includes("--dev");
@@ -58,8 +59,9 @@ async function main(): Promise<void> {
       stopping = true;
       log.info("shutting down: finishing requests in flight", { signal, grace_ms: DRAIN_GRACE_MS });
       void drainServer(server)
-        .then((clean) => {
+        .then(async (clean) => {
           if (!clean) log.warn("shutting down: requests still running after the grace period were cut");
+          await flushTraffic(db).catch((error: unknown) => log.error("shutting down: traffic not written", { error }));
           // Giving the background jobs' leases up lets another instance take them over at once.
           return Promise.allSettled(stopJobs.map((stop) => stop()));
         })

@@ -39,6 +39,9 @@ const providers = clientFacts.providers;
  */
 const SQLITE_PRAGMAS = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;";
 
+/** SQLite's limit on the values bound to one statement (SQLITE_MAX_VARIABLE_NUMBER). */
+const SQLITE_MAX_BOUND_VALUES = 32_766;
+
 /** Prisma's string filters (contains, startsWith, endsWith) as SQLite statements write them. */
 const LIKE_PARAMETER = / LIKE \?(?! ESCAPE)/g;
 
@@ -108,6 +111,9 @@ class TunedSQLite3 extends PrismaBetterSQLite3 {
       prepare(sql.includes(" LIKE ?") ? sql.replace(LIKE_PARAMETER, " LIKE ? ESCAPE '\\'") : sql)) as typeof database.prepare;
     const connection: SqliteConnection = { database, turn: new ConnectionTurn(), prepared: new Map() };
     takeTurnsWithTransactions(adapter, connection.turn);
+    // Prisma assumes SQLite's historic 999 bound values per statement; better-sqlite3's SQLite
+    // takes SQLITE_MAX_VARIABLE_NUMBER's default since 3.32, so a long `in` list still fits.
+    adapter.getConnectionInfo = () => ({ maxBindValues: SQLITE_MAX_BOUND_VALUES, supportsRelationJoins: false });
     const dispose = adapter.dispose.bind(adapter);
     adapter.dispose = () => {
       if (this.connection === connection) this.connection = null;
@@ -165,37 +171,44 @@ class SharedPoolPg extends PrismaPg {
 }
 
 /**
- * A statement of the hook API's hot path, run on the driver without the Prisma client (whose
- * per-call machinery costs several times the statement itself). Portable SQL with `?` for the
- * parameters: quoted identifiers, no provider-specific functions (lib/hook-statements.ts).
+ * A statement of the hook API's hot paths, run on the driver without the Prisma client (whose
+ * per-call machinery costs several times the statement itself). SQL with `?` for the parameters
+ * and quoted identifiers; portable (lib/hook-statements.ts) unless a PostgreSQL text is given
+ * for what the two databases write differently (lib/traffic/bulk.ts).
  */
 export interface DirectStatement {
   readonly sql: string;
-  /** The same with $1, $2, ... for PostgreSQL. */
+  /** The PostgreSQL text with $1, $2, ... */
   readonly postgresSql: string;
   /** Prepared once per PostgreSQL connection under this name. */
   readonly name: string;
 }
 
 let statementCount = 0;
-export function directStatement(sql: string): DirectStatement {
+export function directStatement(sql: string, postgresSql: string = sql): DirectStatement {
   let parameter = 0;
-  return { sql, postgresSql: sql.replace(/\?/g, () => `$${++parameter}`), name: `scv_direct_${++statementCount}` };
+  return { sql, postgresSql: postgresSql.replace(/\?/g, () => `$${++parameter}`), name: `scv_direct_${++statementCount}` };
 }
 
 export type DirectValue = string | number | boolean | Date | null;
 export type DirectRow = Record<string, unknown>;
 export type DirectStep = readonly [DirectStatement, readonly DirectValue[]];
+/** How many rows a statement changed, and the rows it returned (RETURNING). */
+export interface DirectOutcome {
+  changes: number;
+  rows: DirectRow[];
+}
 
 /**
  * Runs direct statements on the connections of one client. Values come back as the driver gives
  * them: SQLite booleans as 0 or 1, dates as text on SQLite and as Date on PostgreSQL.
  */
 export interface DirectDriver {
+  readonly provider: DatabaseProvider;
   rows(statement: DirectStatement, values: readonly DirectValue[]): Promise<DirectRow[]>;
   run(statement: DirectStatement, values: readonly DirectValue[]): Promise<number>;
-  /** The statements in one transaction; the number of rows each changed. */
-  runAll(steps: readonly DirectStep[]): Promise<number[]>;
+  /** The statements in one transaction; what each changed and returned. */
+  runAll(steps: readonly DirectStep[]): Promise<DirectOutcome[]>;
 }
 
 /** How Prisma writes DateTime values to SQLite, so that stored dates compare as text. */
@@ -228,11 +241,19 @@ function sqliteDriver(client: Db, factory: TunedSQLite3): DirectDriver {
     }
   };
   return {
+    provider: "sqlite",
     rows: (statement, values) => inTurn((c) => prepared(c, statement).all(...values.map(sqliteValue)) as DirectRow[]),
     run: (statement, values) => inTurn((c) => prepared(c, statement).run(...values.map(sqliteValue)).changes),
     runAll: (steps) =>
       inTurn((c) =>
-        c.database.transaction(() => steps.map(([statement, values]) => prepared(c, statement).run(...values.map(sqliteValue)).changes))(),
+        c.database.transaction(() =>
+          steps.map(([statement, values]): DirectOutcome => {
+            const step = prepared(c, statement);
+            if (!step.reader) return { changes: step.run(...values.map(sqliteValue)).changes, rows: [] };
+            const rows = step.all(...values.map(sqliteValue)) as DirectRow[];
+            return { changes: rows.length, rows };
+          }),
+        )(),
       ),
   };
 }
@@ -266,6 +287,7 @@ function postgresDriver(client: Db, factory: SharedPoolPg): DirectDriver {
   const query = (queryable: pg.Pool | pg.PoolClient, statement: DirectStatement, values: readonly DirectValue[]) =>
     queryable.query<DirectRow>({ name: statement.name, text: statement.postgresSql, values: values.map(postgresValue), types: postgresTypes });
   return {
+    provider: "postgresql",
     rows: (statement, values) => postgres(async () => (await query(factory.pool ?? (await pool()), statement, values)).rows),
     run: (statement, values) => postgres(async () => (await query(factory.pool ?? (await pool()), statement, values)).rowCount ?? 0),
     runAll: (steps) =>
@@ -274,10 +296,13 @@ function postgresDriver(client: Db, factory: SharedPoolPg): DirectDriver {
         let broken: Error | undefined;
         try {
           await connection.query("BEGIN");
-          const counts: number[] = [];
-          for (const [statement, values] of steps) counts.push((await query(connection, statement, values)).rowCount ?? 0);
+          const outcomes: DirectOutcome[] = [];
+          for (const [statement, values] of steps) {
+            const result = await query(connection, statement, values);
+            outcomes.push({ changes: result.rowCount ?? 0, rows: result.rows });
+          }
           await connection.query("COMMIT");
-          return counts;
+          return outcomes;
         } catch (error) {
           await connection.query("ROLLBACK").catch((rollbackError: unknown) => {
             broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));

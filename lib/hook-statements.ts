@@ -73,8 +73,6 @@ export const HOOK_TABLES = {
     idleExpiresAt: "datetime",
     expiresAt: "datetime",
     endedAt: "datetime",
-    bytesIn: "bigint",
-    bytesOut: "bigint",
   },
   Connection: {
     id: "text",
@@ -93,6 +91,8 @@ export const HOOK_TABLES = {
     counterOut: "bigint",
     countersAt: "datetime",
   },
+  /** Written by the traffic statements (lib/traffic/bulk.ts). */
+  TrafficSample: { resolution: "integer", at: "datetime", connectionId: "text", bytesIn: "bigint", bytesOut: "bigint" },
 } as const satisfies Record<string, Record<string, ColumnKind>>;
 
 type Table = keyof typeof HOOK_TABLES;
@@ -343,7 +343,7 @@ export async function openConnection(db: Db, connection: NewConnection): Promise
     resumeLimit === undefined
       ? ([ACTIVATE_SESSION, ["active", at, tokenHash, sessionId, ...LIVE_STATES]] as const)
       : ([RESUME_SESSION, ["active", at, tokenHash, sessionId, ...LIVE_STATES, "pending", "active", resumeLimit]] as const);
-  const counts = await driver(db).runAll([
+  const outcomes = await driver(db).runAll([
     ...(resumeLimit === undefined ? [] : ([[LOCK_SESSION_USER, [sessionId]]] as const)),
     ...(externalId === null
       ? []
@@ -351,7 +351,7 @@ export async function openConnection(db: Db, connection: NewConnection): Promise
     [INSERT_CONNECTION, [id, sessionId, serverId, externalId, clientIp, vpnIp, at]],
     activate,
   ]);
-  return counts.at(-1) !== 0;
+  return outcomes.at(-1)?.changes !== 0;
 }
 
 const END_CONNECTION = directStatement(`UPDATE "Connection" SET "disconnectedAt" = ?, "endReason" = ? WHERE "id" = ?`);

@@ -204,7 +204,8 @@ describe(`hook API bad input (${process.env.TEST_DATABASE ?? "sqlite"})`, () => 
     const after = await snapshot();
     expect(after).toEqual(before);
     const session = after.sessions.find((row) => row.lastAuthEndpoint === `198.51.100.4:${port}`);
-    expect(session).toMatchObject({ state: "dormant", bytesIn: 100n, bytesOut: 200n });
+    expect(session).toMatchObject({ state: "dormant" });
+    expect(after.connections.find((row) => row.sessionId === session?.id)).toMatchObject({ bytesIn: 100n, bytesOut: 200n });
   });
 
   it("lets exactly one of many concurrent logins in at max concurrent sessions 1, writing no other session", async () => {

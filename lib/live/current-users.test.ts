@@ -7,7 +7,7 @@ import { updateScopePolicy } from "../policies";
 import { registerServer } from "../servers";
 import { createTestDb, type TestDb } from "../testing/test-db";
 import { callHook, openTunnel } from "../testing/tunnels";
-import { ingestCounters } from "../traffic/ingest";
+import { flushTraffic, ingestCounters } from "../traffic/ingest";
 import { createVpnUser } from "../vpn-users";
 import { currentUsersQuerySchema, listCurrentUsers } from "./current-users";
 
@@ -25,10 +25,12 @@ const tunnel = (server: string, username: string, clientIp: string, clientPort: 
   openTunnel(t.db, tokens[server] as string, { username, password: `${username}-password`, clientIp, clientPort, vpnIp });
 
 /** Cumulative counters of one tunnel, `seconds` after t0. */
-const report = (server: string, connectionId: string, seconds: number, bytesIn: number, bytesOut: number) =>
-  ingestCounters(t.db, serverIds[server] as string, [
+async function report(server: string, connectionId: string, seconds: number, bytesIn: number, bytesOut: number) {
+  await ingestCounters(t.db, serverIds[server] as string, [
     { connectionId, bytesIn: BigInt(bytesIn), bytesOut: BigInt(bytesOut), at: new Date(t0 + seconds * 1000) },
   ], { now: new Date(t0 + seconds * 1000) });
+  await flushTraffic(t.db);
+}
 
 const query = (input: Record<string, unknown> = {}) => currentUsersQuerySchema.parse(input);
 const at = (seconds: number) => new Date(t0 + seconds * 1000);

@@ -7,6 +7,7 @@ import type { Db } from "../db";
 import { Prisma } from "../generated/sqlite/client";
 import { BUILTIN_POLICY } from "../policy/fields";
 import { DEFAULT_SCOPE_KEY, groupScopeKey, resolveUserPolicies, userScopeKey, type PolicySubject } from "../policies";
+import { samplesOf, sampleTotals } from "../traffic/read";
 import { trafficRetention } from "../traffic/retention";
 import { CURRENT_USERS_SORTS } from "./current-users-sorts";
 import { pageSchema, pageSizeSchema } from "../validation/common";
@@ -131,15 +132,16 @@ function inactivitySettings(): Prisma.Sql {
 }
 
 /**
- * Whether sample `ts` lies in its tunnel's current inactivity window (p."window" seconds back from
- * `now`): one bound time per window length in use (any scope's setting or the built-in one), each
- * compared with the column itself, so neither database needs date arithmetic or a cast.
+ * Whether sample `ts` lies in its tunnel's current inactivity window (wp."window" seconds back
+ * from `now`), and the earliest time any window reaches back to: one bound time per window length
+ * in use (any scope's setting or the built-in one), each compared with the column itself, so
+ * neither database needs date arithmetic or a cast.
  */
-async function inCurrentWindow(db: Db, now: Date): Promise<Prisma.Sql> {
+async function inCurrentWindow(db: Db, now: Date): Promise<{ condition: Prisma.Sql; earliest: Date }> {
   const set = await db.policy.findMany({ where: { inactivityWindow: { not: null } }, distinct: ["inactivityWindow"], select: { inactivityWindow: true } });
-  const lengths = new Set([BUILTIN_POLICY.inactivityWindow, ...set.map((row) => row.inactivityWindow ?? 0)]);
-  const each = [...lengths].map((seconds) => Prisma.sql`(p."window" = ${seconds} AND ts."at" >= ${new Date(now.getTime() - seconds * 1000)})`);
-  return Prisma.sql`(${Prisma.join(each, " OR ")})`;
+  const lengths = [...new Set([BUILTIN_POLICY.inactivityWindow, ...set.map((row) => row.inactivityWindow ?? 0)])];
+  const each = lengths.map((seconds) => Prisma.sql`(wp."window" = ${seconds} AND ts."at" >= ${new Date(now.getTime() - seconds * 1000)})`);
+  return { condition: Prisma.sql`(${Prisma.join(each, " OR ")})`, earliest: new Date(now.getTime() - Math.max(...lengths) * 1000) };
 }
 
 /** The ids of one page of matched tunnels (`m`) in the order asked for; ties by id. */
@@ -169,13 +171,20 @@ async function pageOrder(db: Db, query: CurrentUsersQuery, now: Date, resolution
     }
     case "window": {
       // How much of its threshold each tunnel moved in its current window; tunnels without a
-      // threshold come last either way.
-      const windowBytes = Prisma.sql`(SELECT COALESCE(SUM(ts."bytesIn" + ts."bytesOut"), 0) FROM "TrafficSample" ts
-        WHERE ts."connectionId" = m."id" AND ts."resolution" = ${resolution} AND ${await inCurrentWindow(db, now)})`;
+      // threshold come last either way. The samples are read as one stretch of time (the longest
+      // window in use) and each counted in its own tunnel's window.
+      const window = await inCurrentWindow(db, now);
       return {
-        joins: Prisma.sql`JOIN (${inactivitySettings()}) p ON p."userId" = m."userId"`,
+        joins: Prisma.sql`JOIN (${inactivitySettings()}) p ON p."userId" = m."userId"
+          LEFT JOIN (
+            SELECT w."id", SUM(ts."bytesIn" + ts."bytesOut") AS bytes
+            FROM "TrafficSample" ts
+              JOIN m w ON w."id" = ts."connectionId"
+              JOIN (${inactivitySettings()}) wp ON wp."userId" = w."userId"
+            WHERE ts."resolution" = ${resolution} AND ts."at" >= ${window.earliest} AND ${window.condition}
+            GROUP BY w."id") wb ON wb."id" = m."id"`,
         order: Prisma.sql`CASE WHEN p."window" > 0 AND p.threshold > 0 THEN 0 ELSE 1 END ASC,
-          ${windowBytes} * 1.0 / NULLIF(p.threshold, 0) ${dir}`,
+          COALESCE(wb.bytes, 0) * 1.0 / NULLIF(p.threshold, 0) ${dir}`,
       };
     }
   }
@@ -227,7 +236,7 @@ export async function listCurrentUsers(db: Db, query: CurrentUsersQuery, now = n
       LIMIT ${query.pageSize} OFFSET ${(query.page - 1) * query.pageSize}`),
   ]);
   const ids = pageIds.map((row) => row.id);
-  const [pageRows, pageRecent] = await Promise.all([
+  const [pageRows, recentBytes] = await Promise.all([
     db.connection.findMany({
       where: { id: { in: ids } },
       include: {
@@ -235,11 +244,7 @@ export async function listCurrentUsers(db: Db, query: CurrentUsersQuery, now = n
         session: { select: { id: true, user: { select: { id: true, username: true, groupId: true, group: { select: { name: true } } } } } },
       },
     }),
-    db.trafficSample.groupBy({
-      by: ["connectionId"],
-      where: { resolution, at: { gte: rateSince }, connectionId: { in: ids } },
-      _sum: { bytesIn: true, bytesOut: true },
-    }),
+    sampleTotals(db, ids, rateSince, now, now),
   ]);
   const byId = new Map(pageRows.map((row) => [row.id, row]));
   const page = ids.flatMap((id) => byId.get(id) ?? []);
@@ -257,7 +262,6 @@ export async function listCurrentUsers(db: Db, query: CurrentUsersQuery, now = n
         rateOut: perSecond(row.rate_out),
       }),
     );
-  const recentBytes = new Map(pageRecent.map((row) => [row.connectionId, row._sum]));
   const rate = (id: string) => {
     const sum = recentBytes.get(id);
     return { rateIn: perSecond(sum?.bytesIn), rateOut: perSecond(sum?.bytesOut) };
@@ -277,10 +281,13 @@ export async function listCurrentUsers(db: Db, query: CurrentUsersQuery, now = n
   const longestWindow = Math.max(0, ...[...policies.values()].map((p) => (p.threshold > 0 ? p.window : 0)));
   const windowSamples =
     longestWindow > 0
-      ? await db.trafficSample.findMany({
-          where: { resolution, connectionId: { in: page.map((row) => row.id) }, at: { gte: new Date(now.getTime() - longestWindow * 1000) } },
-          select: { connectionId: true, at: true, bytesIn: true, bytesOut: true },
-        })
+      ? await samplesOf(
+          db,
+          page.map((row) => row.id),
+          new Date(now.getTime() - longestWindow * 1000),
+          now,
+          now,
+        )
       : [];
 
   const rows = page.map((row): CurrentUserRow => {

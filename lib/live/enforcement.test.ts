@@ -3,6 +3,7 @@ import { cliActor } from "../actor";
 import { createGroup } from "../groups";
 import { updateScopePolicy } from "../policies";
 import { registerServer } from "../servers";
+import { bucketStart } from "../traffic/samples";
 import { createTestDb, type TestDb } from "../testing/test-db";
 import { callHook, openTunnel } from "../testing/tunnels";
 import { createVpnUser } from "../vpn-users";
@@ -26,7 +27,7 @@ async function tunnel(token: string, username: string, group: string, index: num
   const connection = await t.db.connection.findFirstOrThrow({ where: { externalId } });
   await t.db.connection.update({ where: { id: connection.id }, data: { connectedAt: new Date(now.getTime() - 300_000) } });
   await t.db.trafficSample.create({
-    data: { connectionId: connection.id, resolution: 10, at: new Date(now.getTime() - 30_000), bytesIn: BigInt(bytes), bytesOut: 0n },
+    data: { connectionId: connection.id, resolution: 10, at: bucketStart(new Date(now.getTime() - 30_000), 10), bytesIn: BigInt(bytes), bytesOut: 0n },
   });
   return externalId;
 }

@@ -7,6 +7,7 @@ import { systemActor } from "../actor";
 import { recordAudit } from "../audit";
 import type { Db } from "../db";
 import { startBackgroundJob } from "../periodic";
+import { sampleTotals } from "../traffic/read";
 import { formatBytes, formatDuration } from "../policy/duration";
 import { AGENT_LIVE_SECONDS, agentIsLive } from "../sessions/control";
 import { inactivityPolicies } from "./current-users";
@@ -50,12 +51,8 @@ export async function enforceInactivity(db: Db, now = new Date()): Promise<Enfor
   let cut = 0;
   for (const window of new Set(judged.map((j) => j.policy.window))) {
     const group = judged.filter((j) => j.policy.window === window);
-    const moved = await db.trafficSample.groupBy({
-      by: ["connectionId"],
-      where: { connectionId: { in: group.map((j) => j.connection.id) }, at: { gte: new Date(now.getTime() - window * 1000) } },
-      _sum: { bytesIn: true, bytesOut: true },
-    });
-    const bytesOf = new Map(moved.map((m) => [m.connectionId, Number(m._sum.bytesIn ?? 0n) + Number(m._sum.bytesOut ?? 0n)]));
+    const moved = await sampleTotals(db, group.map((j) => j.connection.id), new Date(now.getTime() - window * 1000), now, now);
+    const bytesOf = new Map([...moved].map(([id, bytes]) => [id, Number(bytes.bytesIn) + Number(bytes.bytesOut)]));
     for (const { connection, policy } of group) {
       const bytes = bytesOf.get(connection.id) ?? 0;
       if (bytes >= policy.threshold) continue;

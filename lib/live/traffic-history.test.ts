@@ -5,7 +5,7 @@ import { updateScopePolicy } from "../policies";
 import { registerServer } from "../servers";
 import { createTestDb, type TestDb } from "../testing/test-db";
 import { callHook, openTunnel } from "../testing/tunnels";
-import { ingestCounters } from "../traffic/ingest";
+import { flushTraffic, ingestCounters } from "../traffic/ingest";
 import { createVpnUser } from "../vpn-users";
 import { trafficHistory, trafficHistoryQuerySchema } from "./traffic-history";
 
@@ -16,10 +16,12 @@ let sessionId: string;
 let t0: number;
 const at = (seconds: number) => new Date(t0 + seconds * 1000);
 
-const report = (connectionId: string, seconds: number, bytesIn: number, bytesOut: number) =>
-  ingestCounters(t.db, serverId, [{ connectionId, bytesIn: BigInt(bytesIn), bytesOut: BigInt(bytesOut), at: at(seconds) }], {
+async function report(connectionId: string, seconds: number, bytesIn: number, bytesOut: number) {
+  await ingestCounters(t.db, serverId, [{ connectionId, bytesIn: BigInt(bytesIn), bytesOut: BigInt(bytesOut), at: at(seconds) }], {
     now: at(seconds),
   });
+  await flushTraffic(t.db);
+}
 
 beforeAll(async () => {
   t = await createTestDb();

@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { Db } from "../db";
 import { notFound } from "../errors";
 import { effectivePolicyFor } from "../policies";
+import { samplesOf } from "../traffic/read";
 import { TRAFFIC_RANGE_KEYS, TRAFFIC_RANGES, type TrafficRange } from "./traffic-ranges";
 
 export const trafficHistoryQuerySchema = z.object({
@@ -92,12 +93,7 @@ export async function trafficHistory(db: Db, scope: TrafficScope, range: Traffic
   const indexOf = (t: number) => Math.min(count - 1, Math.max(0, Math.floor((t - from) / (step * 1000))));
 
   // Samples of every resolution: older traffic survives only in the coarser tiers.
-  const samples = ids.length
-    ? await db.trafficSample.findMany({
-        where: { connectionId: { in: ids }, at: { gte: new Date(from), lte: now } },
-        select: { at: true, bytesIn: true, bytesOut: true },
-      })
-    : [];
+  const samples = await samplesOf(db, ids, new Date(from), now, now);
   for (const sample of samples) {
     const point = points[indexOf(sample.at.getTime())];
     if (!point) continue;

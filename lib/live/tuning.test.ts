@@ -5,7 +5,7 @@ import { updateScopePolicy } from "../policies";
 import { registerServer } from "../servers";
 import { createTestDb, type TestDb } from "../testing/test-db";
 import { openTunnel } from "../testing/tunnels";
-import { ingestCounters } from "../traffic/ingest";
+import { flushTraffic, ingestCounters } from "../traffic/ingest";
 import { createVpnUser } from "../vpn-users";
 import { suggestThreshold, tuneInactivity, tuningQuerySchema } from "./tuning";
 
@@ -57,6 +57,7 @@ describe(`tuning from recorded traffic (${process.env.TEST_DATABASE ?? "sqlite"}
         tunnels.map((connectionId, i) => ({ connectionId, bytesIn: BigInt(cumulative[i] ?? 0), bytesOut: 0n, at })),
         { now: at },
       );
+      await flushTraffic(t.db);
     }
     now = new Date(start + 10 * 60_000 + 5_000);
   });

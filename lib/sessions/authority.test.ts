@@ -12,6 +12,7 @@ import { createTestDb, type TestDb } from "../testing/test-db";
 import { createVpnUser } from "../vpn-users";
 import { authorize, connect, disconnect, reportDisconnectReason } from "./authority";
 import { sweepExpiredSessions } from "./expiry";
+import { getSession } from "./queries";
 
 let t: TestDb;
 let server: ServerView;
@@ -264,8 +265,7 @@ describe(`session authority (${process.env.TEST_DATABASE ?? "sqlite"})`, () => {
     await expect(down()).rejects.toMatchObject({ code: "conflict" });
     await expect(down("192.0.2.1", 1)).rejects.toMatchObject({ code: "not_found" });
     const session = await t.db.session.findFirstOrThrow({ where: { user: { username } } });
-    expect(session.bytesIn).toBe(1500n);
-    expect(session.bytesOut).toBe(3000n);
+    expect(await getSession(t.db, session.id)).toMatchObject({ bytesIn: 1500, bytesOut: 3000 });
   });
 
   it("denies a second login at max concurrent sessions 1 (deny)", async () => {

@@ -31,7 +31,7 @@ import { effectivePolicyFor, type PolicySubject } from "../policies";
 import type { PolicyValues } from "../policy/fields";
 import { formatDuration } from "../policy/duration";
 import type { ServerView } from "../servers";
-import { addFinalSample, finalCounters } from "../traffic/ingest";
+import { addFinalSample, finalCounters, forgetConnection } from "../traffic/ingest";
 import { queueKillsForSessions } from "./control";
 import { LIVE_STATES, PENDING_TIMEOUT_SECONDS, type SessionState } from "./states";
 import { withUserSessionLock } from "./user-lock";
@@ -416,7 +416,7 @@ export async function disconnect(
   input: DisconnectHookInput,
   now = new Date(),
 ): Promise<{ sessionId: string; sessionState: string }> {
-  return db.$transaction(async (tx) => {
+  const result = await db.$transaction(async (tx) => {
     const connection = await tx.connection.findFirst({
       where: { serverId: server.id, externalId: input.connection_id, disconnectedAt: null },
       include: { session: { include: { user: { include: userWithGroup } } } },
@@ -446,11 +446,7 @@ export async function disconnect(
     await addFinalSample(tx, connection.id, final.deltaIn, final.deltaOut, now);
     const session = connection.session;
     const stillUp = await tx.connection.count({ where: { sessionId: session.id, disconnectedAt: null } });
-    const data: Parameters<Tx["session"]["update"]>[0]["data"] = {
-      bytesIn: { increment: final.deltaIn },
-      bytesOut: { increment: final.deltaOut },
-      lastSeenAt: now,
-    };
+    const data: Parameters<Tx["session"]["update"]>[0]["data"] = { lastSeenAt: now };
     let state = session.state;
     if (stillUp === 0 && session.state === "active") {
       if (reason === "graceful" && !kill) {
@@ -470,6 +466,8 @@ export async function disconnect(
     await tx.session.update({ where: { id: session.id }, data });
     return { sessionId: session.id, sessionState: state };
   });
+  forgetConnection(db, server.id, input.connection_id);
+  return result;
 }
 
 export interface DisconnectReasonResult {

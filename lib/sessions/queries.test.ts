@@ -67,6 +67,20 @@ describe(`sessions list and detail (${process.env.TEST_DATABASE ?? "sqlite"})`, 
     expect([...first.sessions, ...second.sessions].map((row) => row.id).sort()).toEqual([...active].sort());
   });
 
+  it("gives a session the bytes of all its connections, in the list and in the detail", async () => {
+    await createVpnUser(t.db, cliActor(), { username: "erin", password: "pw-list-sessions" });
+    const endpoint = { username: "erin", client_ip: "192.0.2.10", client_port: String(++port) };
+    const decision = await authorize(t.db, edge, authHookSchema.parse({ ...endpoint, password: "pw-list-sessions" }));
+    if (!decision.allow) throw new Error(decision.reason);
+    for (const [id, received, sent] of [["erin-1", "100", "300"], ["erin-2", "1000", "5"]] as const) {
+      await connect(t.db, edge, connectHookSchema.parse({ ...endpoint, connection_id: id }));
+      await disconnect(t.db, edge, disconnectHookSchema.parse({ connection_id: id, bytes_received: received, bytes_sent: sent, reason: "dropped" }));
+    }
+    const [row] = (await list({ user: "erin" })).sessions;
+    expect(row).toMatchObject({ id: decision.sessionId, bytesIn: 1100, bytesOut: 305 });
+    expect(await getSession(t.db, decision.sessionId)).toMatchObject({ bytesIn: 1100, bytesOut: 305, connectionCount: 2 });
+  });
+
   it("refuses a bad filter by naming it", () => {
     expect(() => sessionListSchema.parse({ state: "sleeping" })).toThrow(/state must be one of pending, active/);
   });

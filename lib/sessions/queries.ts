@@ -45,7 +45,20 @@ type Row = NonNullable<Awaited<ReturnType<typeof findOne>>>;
 
 const findOne = (db: Db, id: string) => db.session.findUnique({ where: { id }, include });
 
-function toView(row: Row): SessionView {
+type Bytes = { bytesIn: number; bytesOut: number };
+
+/** What each session's connections moved: a session's bytes are theirs. */
+async function sessionBytes(db: Db, sessionIds: string[]): Promise<Map<string, Bytes>> {
+  if (sessionIds.length === 0) return new Map();
+  const sums = await db.connection.groupBy({
+    by: ["sessionId"],
+    where: { sessionId: { in: sessionIds } },
+    _sum: { bytesIn: true, bytesOut: true },
+  });
+  return new Map(sums.map((sum) => [sum.sessionId, { bytesIn: Number(sum._sum.bytesIn ?? 0), bytesOut: Number(sum._sum.bytesOut ?? 0) }]));
+}
+
+function toView(row: Row, bytes: Bytes = { bytesIn: 0, bytesOut: 0 }): SessionView {
   return {
     id: row.id,
     username: row.user.username,
@@ -61,8 +74,7 @@ function toView(row: Row): SessionView {
     expiresAt: row.expiresAt?.toISOString() ?? null,
     endedAt: row.endedAt?.toISOString() ?? null,
     openConnections: row._count.connections,
-    bytesIn: Number(row.bytesIn),
-    bytesOut: Number(row.bytesOut),
+    ...bytes,
     hasToken: row.tokenHash !== null,
   };
 }
@@ -87,7 +99,8 @@ export async function listSessions(db: Db, query: SessionListQuery) {
   ]);
   const counts = Object.fromEntries(SESSION_STATES.map((state) => [state, 0])) as Record<string, number>;
   for (const group of byState) counts[group.state] = group._count._all;
-  return { total, page: query.page, pageSize: query.pageSize, counts, sessions: rows.map(toView) };
+  const bytes = await sessionBytes(db, rows.map((row) => row.id));
+  return { total, page: query.page, pageSize: query.pageSize, counts, sessions: rows.map((row) => toView(row, bytes.get(row.id))) };
 }
 
 /** One tunnel of a session, as the session's detail page lists it. */
@@ -115,7 +128,7 @@ export const SESSION_CONNECTIONS_SHOWN = 100;
 export async function getSession(db: Db, id: string): Promise<SessionDetailView> {
   const row = await findOne(db, id);
   if (!row) throw notFound(`session "${id}"`);
-  const [connections, connectionCount] = await Promise.all([
+  const [connections, connectionCount, bytes] = await Promise.all([
     db.connection.findMany({
       where: { sessionId: id },
       include: { server: { select: { name: true } } },
@@ -123,9 +136,10 @@ export async function getSession(db: Db, id: string): Promise<SessionDetailView>
       take: SESSION_CONNECTIONS_SHOWN,
     }),
     db.connection.count({ where: { sessionId: id } }),
+    sessionBytes(db, [id]),
   ]);
   return {
-    ...toView(row),
+    ...toView(row, bytes.get(id)),
     connectionCount,
     connections: connections.map((connection) => ({
       id: connection.id,

@@ -69,7 +69,8 @@ describe(`tunnels the daemon no longer has (${process.env.TEST_DATABASE ?? "sqli
 
     const goneRow = await connectionOf(server, gone.connectionId);
     expect(goneRow).toMatchObject({ disconnectedAt: at(200), endReason: "unknown", bytesIn: 5000n, bytesOut: 7000n });
-    expect(goneRow.session).toMatchObject({ state: "dormant", bytesIn: 5000n, bytesOut: 7000n });
+    // The report above was still waiting to be written: the list's check writes it first.
+    expect(goneRow.session).toMatchObject({ state: "dormant" });
     for (const [srv, kept] of [[server, listed], [server, recent], [other, elsewhere]] as const) {
       const row = await connectionOf(srv, kept.connectionId);
       expect(row.disconnectedAt).toBeNull();

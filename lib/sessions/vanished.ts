@@ -7,6 +7,7 @@
 import type { Db } from "../db";
 import { AppError } from "../errors";
 import type { ServerView } from "../servers";
+import { flushTraffic } from "../traffic/ingest";
 import { disconnect } from "./authority";
 
 /**
@@ -28,6 +29,8 @@ export async function endVanishedConnections(
 ): Promise<string[]> {
   const asOf = Math.min(live.at.getTime(), now.getTime());
   const listed = new Set(live.ids);
+  // Their last counters, with the reports applied here and not written yet.
+  await flushTraffic(db);
   const candidates = await db.connection.findMany({
     where: { serverId: server.id, disconnectedAt: null, externalId: { not: null }, connectedAt: { lt: new Date(asOf - VANISHED_MARGIN_MS) } },
     select: { externalId: true, counterIn: true, counterOut: true },

@@ -1,12 +1,11 @@
 // The traffic reads and writes in bulk: one SQL statement per table for a whole report, its rows
 // passed as one JSON parameter (SQLite json_each, PostgreSQL jsonb_array_elements) and read back
-// as one JSON value. A report carries thousands of connections and arrives every few seconds
-// from every server; per row, the Prisma client's query compiler, its parameter mapping and its
-// result decoding cost far more than the SQL itself (npm run bench:traffic --profile).
-// Written for both SQLite (3.38+: ->>, UPDATE ... FROM, RETURNING) and PostgreSQL.
-import { randomUUID } from "node:crypto";
-import type { DatabaseProvider } from "../config";
-import type { Db, Tx } from "../db";
+// as one JSON value, run on the database driver beside the Prisma client (lib/db.ts direct
+// statements). A report carries thousands of connections and arrives every few seconds from every
+// server; per row, the Prisma client's query compiler, its parameter mapping and its result
+// decoding cost far more than the SQL itself (npm run bench:traffic --profile).
+// Written for SQLite (3.38+: ->>, UPDATE ... FROM) and PostgreSQL.
+import { directDriverOf, directStatement, type Db, type DirectDriver, type Tx } from "../db";
 import { Prisma } from "../generated/sqlite/client";
 import type { SampleBytes } from "./samples";
 
@@ -14,7 +13,6 @@ import type { SampleBytes } from "./samples";
 export interface StoredCounters {
   id: string;
   externalId: string;
-  sessionId: string;
   ended: boolean;
   bytesIn: bigint;
   bytesOut: bigint;
@@ -34,76 +32,65 @@ export interface CounterWrite {
   counterIn: bigint;
   counterOut: bigint;
   countersAt: Date;
+  /** What the report adds to the connection's traffic samples. */
+  samples: readonly SampleBytes[];
 }
 
 const str = JSON.stringify;
 
-/** The rows of a JSON array parameter, each as `v.value`. */
-function jsonRows(provider: DatabaseProvider, json: string): Prisma.Sql {
-  return provider === "postgresql"
-    ? Prisma.sql`jsonb_array_elements(CAST(${json} AS JSONB)) AS v(value)`
-    : Prisma.sql`json_each(${json}) AS v`;
+function driver(db: Db): DirectDriver {
+  const direct = directDriverOf(db);
+  if (!direct) throw new Error("the traffic statements need the client from createDb, not a transaction");
+  return direct;
 }
 
-/** Element `index` of the row `v.value`, as a column value of `type`. */
-function field(provider: DatabaseProvider, index: number, type: "TEXT" | "BIGINT" | "INTEGER" | "TIMESTAMP(3)"): Prisma.Sql {
-  const text = Prisma.raw(`(v.value ->> ${index})`);
-  if (type === "TEXT") return text;
-  // SQLite keeps Prisma's DateTime as ISO text, which is what the row carries already.
-  if (type === "TIMESTAMP(3)" && provider === "sqlite") return text;
-  return Prisma.sql`CAST(${text} AS ${Prisma.raw(type)})`;
-}
+/** A DateTime as Prisma stores it on SQLite (and as the traffic statements write it on both). */
+export const storedTimestamp = (at: Date) => at.toISOString().replace("Z", "+00:00");
 
 /**
- * Timestamps as the rows carry them (for SQLite exactly as Prisma stores a DateTime), remembered
- * for one statement: the reports of a batch share a handful of read times and sample buckets.
+ * Timestamps as the rows carry them: for SQLite exactly as Prisma stores a DateTime (ISO text with
+ * +00:00), for PostgreSQL ISO text that a TIMESTAMP(3) cast reads as UTC. Remembered for one
+ * report: its readings share a handful of read times and sample buckets.
  */
-function timestamps(provider: DatabaseProvider): (at: Date) => string {
+function timestamps(): (at: Date) => string {
   const texts = new Map<number, string>();
   return (at) => {
     const ms = at.getTime();
     let text = texts.get(ms);
     if (text === undefined) {
-      const iso = at.toISOString();
-      text = str(provider === "sqlite" ? iso.replace("Z", "+00:00") : iso);
+      text = str(storedTimestamp(at));
       texts.set(ms, text);
     }
     return text;
   };
 }
 
-const ADD_TO_EXISTING_SAMPLE = Prisma.raw(`ON CONFLICT ("connectionId", "resolution", "at") DO UPDATE SET
-      "bytesIn" = "TrafficSample"."bytesIn" + excluded."bytesIn",
-      "bytesOut" = "TrafficSample"."bytesOut" + excluded."bytesOut"`);
-
 /**
- * The live and ended connections of a server among `externalIds`, with their counters. The rows
- * come back as one JSON text: decoding thousands of rows through the Prisma client costs more
- * than reading them.
+ * The live and ended connections of a server among the external ids (a JSON array), with their
+ * counters, as one JSON text: decoding thousands of rows one by one costs more than reading them.
+ * Counters go out as text, so no precision is lost.
  */
-export async function readCounters(db: Db, provider: DatabaseProvider, serverId: string, externalIds: readonly string[]): Promise<StoredCounters[]> {
-  const ids = str(externalIds);
-  const [result] =
-    provider === "postgresql"
-      ? await db.$queryRaw<Array<{ rows: string }>>(Prisma.sql`
-          SELECT CAST(COALESCE(json_agg(json_build_array(c."id", c."externalId", c."sessionId",
-            CASE WHEN c."disconnectedAt" IS NULL THEN 0 ELSE 1 END,
-            CAST(c."bytesIn" AS TEXT), CAST(c."bytesOut" AS TEXT), CAST(c."counterIn" AS TEXT), CAST(c."counterOut" AS TEXT),
-            to_char(c."countersAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))), '[]') AS TEXT) AS rows
-          FROM "Connection" c
-          WHERE c."serverId" = ${serverId} AND c."externalId" IN (SELECT jsonb_array_elements_text(CAST(${ids} AS JSONB)))`)
-      : await db.$queryRaw<Array<{ rows: string }>>(Prisma.sql`
-          SELECT json_group_array(json_array(c."id", c."externalId", c."sessionId",
-            CASE WHEN c."disconnectedAt" IS NULL THEN 0 ELSE 1 END,
-            CAST(c."bytesIn" AS TEXT), CAST(c."bytesOut" AS TEXT), CAST(c."counterIn" AS TEXT), CAST(c."counterOut" AS TEXT),
-            c."countersAt")) AS rows
-          FROM "Connection" c
-          WHERE c."serverId" = ${serverId} AND c."externalId" IN (SELECT value FROM json_each(${ids}))`);
-  const rows = JSON.parse(result?.rows ?? "[]") as Array<[string, string, string, 0 | 1, string, string, string, string, string | null]>;
-  return rows.map(([id, externalId, sessionId, ended, bytesIn, bytesOut, counterIn, counterOut, countersAt]) => ({
+const READ_COUNTERS = directStatement(
+  `SELECT json_group_array(json_array(c."id", c."externalId",
+     CASE WHEN c."disconnectedAt" IS NULL THEN 0 ELSE 1 END,
+     CAST(c."bytesIn" AS TEXT), CAST(c."bytesOut" AS TEXT), CAST(c."counterIn" AS TEXT), CAST(c."counterOut" AS TEXT),
+     c."countersAt")) AS "rows"
+   FROM "Connection" c
+   WHERE c."serverId" = ? AND c."externalId" IN (SELECT "value" FROM json_each(?))`,
+  `SELECT CAST(COALESCE(json_agg(json_build_array(c."id", c."externalId",
+     CASE WHEN c."disconnectedAt" IS NULL THEN 0 ELSE 1 END,
+     CAST(c."bytesIn" AS TEXT), CAST(c."bytesOut" AS TEXT), CAST(c."counterIn" AS TEXT), CAST(c."counterOut" AS TEXT),
+     to_char(c."countersAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"+00:00"'))), '[]') AS TEXT) AS "rows"
+   FROM "Connection" c
+   WHERE c."serverId" = ? AND c."externalId" IN (SELECT jsonb_array_elements_text(CAST(? AS JSONB)))`,
+);
+
+export async function readCounters(db: Db, serverId: string, externalIds: readonly string[]): Promise<StoredCounters[]> {
+  const [result] = await driver(db).rows(READ_COUNTERS, [serverId, str(externalIds)]);
+  const rows = JSON.parse(String(result?.rows ?? "[]")) as Array<[string, string, 0 | 1, string, string, string, string, string | null]>;
+  return rows.map(([id, externalId, ended, bytesIn, bytesOut, counterIn, counterOut, countersAt]) => ({
     id,
     externalId,
-    sessionId,
     ended: ended === 1,
     bytesIn: BigInt(bytesIn),
     bytesOut: BigInt(bytesOut),
@@ -114,71 +101,94 @@ export async function readCounters(db: Db, provider: DatabaseProvider, serverId:
   }));
 }
 
+// The counters JSON: [id, before, bytesIn, bytesOut, counterIn, counterOut, countersAt] per
+// connection. The samples JSON: [connectionId, resolution, at, bytesIn, bytesOut, before].
+
+/** Adds bytes to a sample, creating it when it does not exist yet. */
+const ADD_TO_EXISTING_SAMPLE = `ON CONFLICT ("resolution", "at", "connectionId") DO UPDATE SET
+    "bytesIn" = "TrafficSample"."bytesIn" + excluded."bytesIn",
+    "bytesOut" = "TrafficSample"."bytesOut" + excluded."bytesOut"`;
+
 /**
- * Writes new counters where the connection is still up and no other report moved it since it was
- * read; returns the ids that were written.
+ * SQLite runs the two statements of a write in one transaction that nothing can interleave with
+ * (lib/db.ts), so each checks the same condition on the same rows: the samples land exactly where
+ * the counters do. The samples go first, while the connections still hold the counters read.
+ * "WHERE true" tells SQLite's parser that ON CONFLICT belongs to the INSERT, not to a join; the
+ * unary + keeps it from walking the disconnectedAt index over every live connection.
  */
-export async function writeCounters(tx: Tx, provider: DatabaseProvider, writes: readonly CounterWrite[]): Promise<Set<string>> {
+const SQLITE_ADD_SAMPLES = directStatement(
+  `INSERT INTO "TrafficSample" ("resolution", "at", "connectionId", "bytesIn", "bytesOut")
+   SELECT s.value ->> 1, s.value ->> 2, c."id", s.value ->> 3, s.value ->> 4
+   FROM json_each(?) AS s JOIN "Connection" c ON c."id" = s.value ->> 0
+   WHERE +c."disconnectedAt" IS NULL AND c."countersAt" IS s.value ->> 5
+   ${ADD_TO_EXISTING_SAMPLE}`,
+);
+const SQLITE_WRITE_COUNTERS = directStatement(
+  `UPDATE "Connection" SET
+     "bytesIn" = v.value ->> 2, "bytesOut" = v.value ->> 3, "counterIn" = v.value ->> 4, "counterOut" = v.value ->> 5,
+     "countersAt" = v.value ->> 6
+   FROM json_each(?) AS v
+   WHERE "Connection"."id" = v.value ->> 0 AND +"Connection"."disconnectedAt" IS NULL AND "Connection"."countersAt" IS v.value ->> 1
+   RETURNING "Connection"."id" AS "id"`,
+);
+
+/**
+ * On PostgreSQL one statement: the counters are written where they are unchanged (rows locked, the
+ * condition checked again after waiting for a concurrent writer), and the samples of exactly the
+ * connections written.
+ */
+const POSTGRES_WRITE = directStatement(
+  `WITH "written" AS (
+     UPDATE "Connection" SET
+       "bytesIn" = CAST(v.value ->> 2 AS BIGINT), "bytesOut" = CAST(v.value ->> 3 AS BIGINT),
+       "counterIn" = CAST(v.value ->> 4 AS BIGINT), "counterOut" = CAST(v.value ->> 5 AS BIGINT),
+       "countersAt" = CAST(v.value ->> 6 AS TIMESTAMP(3))
+     FROM jsonb_array_elements(CAST(? AS JSONB)) AS v(value)
+     WHERE "Connection"."id" = v.value ->> 0 AND "Connection"."disconnectedAt" IS NULL
+       AND "Connection"."countersAt" IS NOT DISTINCT FROM CAST(v.value ->> 1 AS TIMESTAMP(3))
+     RETURNING "Connection"."id"),
+   "added" AS (
+     INSERT INTO "TrafficSample" ("resolution", "at", "connectionId", "bytesIn", "bytesOut")
+     SELECT CAST(s.value ->> 1 AS INTEGER), CAST(s.value ->> 2 AS TIMESTAMP(3)), w."id",
+       CAST(s.value ->> 3 AS BIGINT), CAST(s.value ->> 4 AS BIGINT)
+     FROM jsonb_array_elements(CAST(? AS JSONB)) AS s(value) JOIN "written" w ON w."id" = s.value ->> 0
+     ${ADD_TO_EXISTING_SAMPLE})
+   SELECT "id" FROM "written"`,
+);
+
+/**
+ * Writes new counters and their samples where the connection is still up and no other writer
+ * moved it since it was read, and returns the ids written. A connection moved meanwhile keeps what
+ * the other writer wrote (its bytes are in the next cumulative report).
+ */
+export async function writeCounters(db: Db, writes: readonly CounterWrite[]): Promise<Set<string>> {
   if (writes.length === 0) return new Set();
-  const timestamp = timestamps(provider);
-  const json = `[${writes
-    .map((w) => `[${str(w.id)},${w.before === null ? "null" : str(w.before)},${w.bytesIn},${w.bytesOut},${w.counterIn},${w.counterOut},${timestamp(w.countersAt)}]`)
+  const timestamp = timestamps();
+  const before = (w: CounterWrite) => (w.before === null ? "null" : str(w.before));
+  const counters = `[${writes
+    .map((w) => `[${str(w.id)},${before(w)},${w.bytesIn},${w.bytesOut},${w.counterIn},${w.counterOut},${timestamp(w.countersAt)}]`)
     .join(",")}]`;
-  const before = field(provider, 1, "TIMESTAMP(3)");
-  // The unary + keeps SQLite from walking the disconnectedAt index over every live connection
-  // (and the JSON rows for each) instead of looking the reported ones up by id.
-  const live = provider === "postgresql" ? Prisma.sql`"Connection"."disconnectedAt" IS NULL` : Prisma.sql`+"Connection"."disconnectedAt" IS NULL`;
-  const updated = await tx.$queryRaw<Array<{ id: string }>>(Prisma.sql`
-    UPDATE "Connection" SET
-      "bytesIn" = ${field(provider, 2, "BIGINT")}, "bytesOut" = ${field(provider, 3, "BIGINT")},
-      "counterIn" = ${field(provider, 4, "BIGINT")}, "counterOut" = ${field(provider, 5, "BIGINT")},
-      "countersAt" = ${field(provider, 6, "TIMESTAMP(3)")}
-    FROM ${jsonRows(provider, json)}
-    WHERE "Connection"."id" = ${field(provider, 0, "TEXT")} AND ${live}
-      AND ${provider === "postgresql" ? Prisma.sql`"Connection"."countersAt" IS NOT DISTINCT FROM ${before}` : Prisma.sql`"Connection"."countersAt" IS ${before}`}
-    RETURNING "Connection"."id" AS id`);
-  return new Set(updated.map((row) => row.id));
-}
-
-/** Adds bytes to sessions' totals. */
-export async function addSessionBytes(
-  tx: Tx,
-  provider: DatabaseProvider,
-  sessions: ReadonlyArray<{ id: string; bytesIn: bigint; bytesOut: bigint }>,
-): Promise<void> {
-  if (sessions.length === 0) return;
-  const json = `[${sessions.map((s) => `[${str(s.id)},${s.bytesIn},${s.bytesOut}]`).join(",")}]`;
-  await tx.$executeRaw(Prisma.sql`
-    UPDATE "Session" SET
-      "bytesIn" = "Session"."bytesIn" + ${field(provider, 1, "BIGINT")},
-      "bytesOut" = "Session"."bytesOut" + ${field(provider, 2, "BIGINT")}
-    FROM ${jsonRows(provider, json)}
-    WHERE "Session"."id" = ${field(provider, 0, "TEXT")}`);
-}
-
-/** Adds bytes to traffic samples, creating the ones that do not exist yet. */
-export async function addSampleBytes(tx: Tx, provider: DatabaseProvider, samples: readonly SampleBytes[]): Promise<void> {
-  if (samples.length === 0) return;
-  const timestamp = timestamps(provider);
-  const json = `[${samples
-    .map((s) => `[${str(randomUUID())},${str(s.connectionId)},${s.resolution},${timestamp(s.at)},${s.bytesIn},${s.bytesOut}]`)
+  const samples = `[${writes
+    .flatMap((w) => w.samples.map((s) => `[${str(w.id)},${s.resolution},${timestamp(s.at)},${s.bytesIn},${s.bytesOut},${before(w)}]`))
     .join(",")}]`;
-  // "WHERE true" tells SQLite's parser that ON CONFLICT belongs to the INSERT, not to a join.
-  await tx.$executeRaw(Prisma.sql`
-    INSERT INTO "TrafficSample" ("id", "connectionId", "resolution", "at", "bytesIn", "bytesOut")
-    SELECT ${field(provider, 0, "TEXT")}, ${field(provider, 1, "TEXT")}, ${field(provider, 2, "INTEGER")},
-      ${field(provider, 3, "TIMESTAMP(3)")}, ${field(provider, 4, "BIGINT")}, ${field(provider, 5, "BIGINT")}
-    FROM ${jsonRows(provider, json)} WHERE true
-    ${ADD_TO_EXISTING_SAMPLE}`);
+  const direct = driver(db);
+  const written =
+    direct.provider === "postgresql"
+      ? await direct.rows(POSTGRES_WRITE, [counters, samples])
+      : ((await direct.runAll([[SQLITE_ADD_SAMPLES, [samples]], [SQLITE_WRITE_COUNTERS, [counters]]]))[1]?.rows ?? []);
+  return new Set(written.map((row) => String(row.id)));
 }
 
 /**
- * Adds one sample's bytes, on either database without knowing which (the disconnect hook's
- * transaction): PostgreSQL types the bound values from the columns they go into.
+ * Adds bytes to samples inside a Prisma transaction (the disconnect hook's, the compaction's), on
+ * either database without knowing which: PostgreSQL types the bound values from the columns they
+ * go into. At most a few thousand samples at once (one row is five bound values).
  */
-export async function addSampleRow(tx: Tx, s: SampleBytes): Promise<void> {
+export async function addSamples(tx: Tx, samples: readonly SampleBytes[]): Promise<void> {
+  if (samples.length === 0) return;
+  const rows = samples.map((s) => Prisma.sql`(${s.resolution}, ${s.at}, ${s.connectionId}, ${s.bytesIn}, ${s.bytesOut})`);
   await tx.$executeRaw(Prisma.sql`
-    INSERT INTO "TrafficSample" ("id", "connectionId", "resolution", "at", "bytesIn", "bytesOut")
-    VALUES (${randomUUID()}, ${s.connectionId}, ${s.resolution}, ${s.at}, ${s.bytesIn}, ${s.bytesOut})
-    ${ADD_TO_EXISTING_SAMPLE}`);
+    INSERT INTO "TrafficSample" ("resolution", "at", "connectionId", "bytesIn", "bytesOut")
+    VALUES ${Prisma.join(rows)}
+    ${Prisma.raw(ADD_TO_EXISTING_SAMPLE)}`);
 }

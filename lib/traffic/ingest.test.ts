@@ -1,11 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { cliActor } from "../actor";
+import { createDb, withDirectDriver, type Db } from "../db";
+import { DatabaseUnavailableError } from "../errors";
 import { connectHookSchema, disconnectHookSchema } from "../hooks/schemas";
 import { registerServer, type ServerView } from "../servers";
 import { connect, disconnect } from "../sessions/authority";
 import { createTestDb, type TestDb } from "../testing/test-db";
 import { createVpnUser } from "../vpn-users";
-import { applyReports, ingestCounters, type CounterReport } from "./ingest";
+import { getSession } from "../sessions/queries";
+import { applyReports, flushTraffic, ingestCounters, TRAFFIC_FLUSH_MS, type CounterReport } from "./ingest";
 
 let t: TestDb;
 let server: ServerView;
@@ -47,15 +50,20 @@ const report = (connectionId: string, bytesIn: number, bytesOut: number, seconds
   at: at(seconds),
 });
 
-const ingest = (reports: CounterReport[], srv = server) => ingestCounters(t.db, srv.id, reports, { now: NOW, sampleSeconds: 10 });
+/** Ingests and waits until it is in the database. */
+async function ingest(reports: CounterReport[], srv = server) {
+  const result = await ingestCounters(t.db, srv.id, reports, { now: NOW, sampleSeconds: 10 });
+  await flushTraffic(t.db);
+  return result;
+}
 
 async function totals(ids: { connectionId: string; sessionId: string }) {
   const connection = await t.db.connection.findUniqueOrThrow({ where: { id: ids.connectionId } });
-  const session = await t.db.session.findUniqueOrThrow({ where: { id: ids.sessionId } });
+  const session = await getSession(t.db, ids.sessionId);
   const samples = await t.db.trafficSample.findMany({ where: { connectionId: ids.connectionId }, orderBy: { at: "asc" } });
   return {
     connection: [connection.bytesIn, connection.bytesOut],
-    session: [session.bytesIn, session.bytesOut],
+    session: [BigInt(session.bytesIn), BigInt(session.bytesOut)],
     samples: samples.map((s) => ({ at: s.at.getTime(), resolution: s.resolution, bytes: [s.bytesIn, s.bytesOut] })),
   };
 }
@@ -188,6 +196,7 @@ describe(`ingestCounters (${process.env.TEST_DATABASE ?? "sqlite"})`, () => {
       sampleSeconds: 10,
     });
     expect(next.applied).toBe(1);
+    await flushTraffic(t.db);
     expect((await totals(ids)).connection).toEqual([200n, 20n]);
   });
 
@@ -201,8 +210,104 @@ describe(`ingestCounters (${process.env.TEST_DATABASE ?? "sqlite"})`, () => {
     const reports = Array.from({ length: count }, (_, i) => report(`bulk-${i}`, i + 1, 1, 5));
     expect((await ingest(reports)).applied).toBe(count);
     expect(await ingest(reports)).toMatchObject({ applied: 0, stale: count });
-    const stored = await t.db.session.findUniqueOrThrow({ where: { id: session.id } });
-    expect(stored.bytesIn).toBe(BigInt((count * (count + 1)) / 2));
-    expect(await t.db.trafficSample.count({ where: { connection: { sessionId: session.id } } })).toBe(count);
+    expect((await getSession(t.db, session.id)).bytesIn).toBe((count * (count + 1)) / 2);
+    const ids = (await t.db.connection.findMany({ where: { sessionId: session.id }, select: { id: true } })).map((c) => c.id);
+    expect(await t.db.trafficSample.count({ where: { connectionId: { in: ids } } })).toBe(count);
+  });
+});
+
+describe(`traffic written behind the answers (${process.env.TEST_DATABASE ?? "sqlite"})`, () => {
+  const apply = (db: Db, reports: CounterReport[], now = NOW) => ingestCounters(db, server.id, reports, { now, sampleSeconds: 10 });
+  const sampleSum = (samples: { bytes: bigint[] }[]) => samples.reduce((sum, s) => sum + (s.bytes[0] ?? 0n), 0n);
+
+  it("answers at once and writes within the flush interval, many reports of a tunnel as one write", async () => {
+    const ids = await tunnel();
+    for (let i = 1; i <= 5; i++) expect(await apply(t.db, [report(ids.externalId, i * 100, i, i)])).toMatchObject({ applied: 1 });
+    expect((await totals(ids)).connection).toEqual([0n, 0n]);
+    await new Promise((resolve) => setTimeout(resolve, TRAFFIC_FLUSH_MS + 500));
+    expect(await totals(ids)).toEqual({
+      connection: [500n, 5n],
+      session: [500n, 5n],
+      samples: [{ at: at(0).getTime(), resolution: 10, bytes: [500n, 5n] }],
+    });
+  });
+
+  it("answers a repeat of a report not yet written as stale", async () => {
+    const ids = await tunnel();
+    await apply(t.db, [report(ids.externalId, 100, 1, 5)]);
+    expect(await apply(t.db, [report(ids.externalId, 100, 1, 5)])).toMatchObject({ applied: 0, stale: 1 });
+    await flushTraffic(t.db);
+    expect((await totals(ids)).connection).toEqual([100n, 1n]);
+  });
+
+  it("two console instances on one tunnel never count a byte twice: the one that lost reads the tunnel again", async () => {
+    const ids = await tunnel();
+    const second = createDb(t.url);
+    try {
+      await apply(t.db, [report(ids.externalId, 1000, 10, 10)]);
+      await flushTraffic(t.db);
+      await apply(second, [report(ids.externalId, 3000, 30, 20)]);
+      await flushTraffic(second);
+      // This instance still holds the tunnel as of its own report: its write loses to the other's.
+      await apply(t.db, [report(ids.externalId, 4000, 40, 30)]);
+      await flushTraffic(t.db);
+      expect((await totals(ids)).connection).toEqual([3000n, 30n]);
+      expect(await apply(t.db, [report(ids.externalId, 5000, 50, 40)])).toMatchObject({ applied: 1 });
+      await flushTraffic(t.db);
+      const after = await totals(ids);
+      expect(after.connection).toEqual([5000n, 50n]);
+      expect(sampleSum(after.samples)).toBe(5000n);
+    } finally {
+      await second.$disconnect();
+    }
+  });
+
+  it("a disconnect while reports wait to be written counts each byte once, and later reports answer ended", async () => {
+    const ids = await tunnel();
+    await apply(t.db, [report(ids.externalId, 1000, 10, 10)]);
+    await flushTraffic(t.db);
+    await apply(t.db, [report(ids.externalId, 2500, 25, 20)]);
+    await disconnect(
+      t.db,
+      server,
+      disconnectHookSchema.parse({ connection_id: ids.externalId, bytes_received: "3000", bytes_sent: "30", reason: "dropped" }),
+      at(25),
+    );
+    await flushTraffic(t.db);
+    const after = await totals(ids);
+    expect(after.connection).toEqual([3000n, 30n]);
+    expect(sampleSum(after.samples)).toBe(3000n);
+    expect(await apply(t.db, [report(ids.externalId, 3500, 35, 30)])).toMatchObject({ applied: 0, ended: [ids.externalId] });
+  });
+
+  it("refuses reports while the database cannot take the writes, keeps what it holds, and writes it once the database is back", async () => {
+    const ids = await tunnel();
+    let down = true;
+    const flaky = withDirectDriver(t.db, (driver) => ({
+      ...driver,
+      runAll: async (steps) => {
+        if (down) throw new DatabaseUnavailableError(new Error("connect ECONNREFUSED"));
+        return driver.runAll(steps);
+      },
+      rows: async (statement, values) => {
+        if (down && /INSERT INTO "TrafficSample"/.test(statement.sql)) throw new DatabaseUnavailableError(new Error("connect ECONNREFUSED"));
+        return driver.rows(statement, values);
+      },
+    }));
+    const errors = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+    try {
+      await apply(flaky, [report(ids.externalId, 700, 7, 5)]);
+      await expect(flushTraffic(flaky)).rejects.toBeInstanceOf(DatabaseUnavailableError);
+      await expect(apply(flaky, [report(ids.externalId, 800, 8, 6)])).rejects.toBeInstanceOf(DatabaseUnavailableError);
+      expect(errors.mock.calls.flat().join("")).toContain("traffic cannot be written: the database is unavailable");
+    } finally {
+      errors.mockRestore();
+    }
+    down = false;
+    await flushTraffic(flaky);
+    expect((await totals(ids)).connection).toEqual([700n, 7n]);
+    expect(await apply(flaky, [report(ids.externalId, 800, 8, 6)])).toMatchObject({ applied: 1 });
+    await flushTraffic(flaky);
+    expect((await totals(ids)).connection).toEqual([800n, 8n]);
   });
 });

@@ -2,9 +2,10 @@
 // Each connection keeps the daemon's last counters and when they were read; a report only counts
 // the bytes above that base, so a repeated or late report adds nothing, and a counter that went
 // backwards (the daemon restarted its counting) becomes the new base instead of a negative delta.
-import type { DatabaseProvider } from "../config";
-import { providerOf, type Db, type Tx } from "../db";
-import { addSampleBytes, addSampleRow, addSessionBytes, readCounters, writeCounters, type StoredCounters } from "./bulk";
+import type { Db, Tx } from "../db";
+import { DatabaseUnavailableError } from "../errors";
+import { log } from "../log";
+import { addSamples, readCounters, storedTimestamp, writeCounters, type CounterWrite, type StoredCounters } from "./bulk";
 import { trafficRetention } from "./retention";
 import { bucketStart, type SampleBytes } from "./samples";
 
@@ -38,15 +39,8 @@ export interface Counters {
   countersAt: Date | null;
 }
 
-interface ConnectionUpdate {
-  id: string;
-  sessionId: string;
-  /** countersAt as stored when read. */
-  before: string | null;
-  after: Counters;
-  /** Bytes per sample bucket (start time in ms). */
-  buckets: Map<number, { bytesIn: bigint; bytesOut: bigint }>;
-}
+/** Bytes per sample bucket (its start in ms). */
+type Buckets = Map<number, { bytesIn: bigint; bytesOut: bigint }>;
 
 /**
  * Moves `counters` (in place) to the daemon's new cumulative values and returns what they add.
@@ -78,9 +72,9 @@ export function applyReports(
   start: Counters,
   reports: readonly CounterReport[],
   resolutionSeconds: number,
-): { counters: Counters; applied: number; stale: number; reset: boolean; buckets: ConnectionUpdate["buckets"] } {
+): { counters: Counters; applied: number; stale: number; reset: boolean; buckets: Buckets } {
   const counters = { ...start };
-  const buckets: ConnectionUpdate["buckets"] = new Map();
+  const buckets: Buckets = new Map();
   let applied = 0;
   let stale = 0;
   let reset = false;
@@ -109,83 +103,228 @@ export interface IngestOptions {
   sampleSeconds?: number;
 }
 
-/**
- * Applies a server's counter reports: connection and session byte totals and traffic samples.
- * Reports dated in the future (a server clock running ahead) are taken as read now, so they
- * cannot hold back the reports that follow.
- */
-export async function ingestCounters(
-  db: Db,
-  serverId: string,
-  reports: readonly CounterReport[],
-  options: IngestOptions = {},
-): Promise<IngestResult> {
-  const now = options.now ?? new Date();
-  const resolution = options.sampleSeconds ?? trafficRetention()[0].resolution;
-  const byConnection = new Map<string, CounterReport[]>();
-  for (const report of reports) {
-    const dated = report.at > now ? { ...report, at: now } : report;
-    const list = byConnection.get(report.connectionId);
-    if (list) list.push(dated);
-    else byConnection.set(report.connectionId, [dated]);
-  }
-  const result: IngestResult = { applied: 0, stale: 0, resets: [], unknown: [], ended: [] };
-  const updates: ConnectionUpdate[] = [];
-  const provider = providerOf(db);
+/** How long applied reports wait in memory before they are written, at most (plus the write). */
+export const TRAFFIC_FLUSH_MS = 1000;
+/** Connections written per transaction, so that one write never holds SQLite's only connection long. */
+const FLUSH_CHUNK = 5000;
+/** A connection nobody reported for this long is forgotten (read again on its next report). */
+const IDLE_FORGET_MS = 10 * 60_000;
 
-  const live = new Map<string, StoredCounters>();
-  const ended = new Set<string>();
-  for (const row of await readCounters(db, provider, serverId, [...byConnection.keys()])) {
-    if (row.ended) ended.add(row.externalId);
-    else live.set(row.externalId, row);
-  }
-  for (const [externalId, list] of byConnection) {
-    const row = live.get(externalId);
-    if (!row) {
-      (ended.has(externalId) ? result.ended : result.unknown).push(externalId);
-      continue;
-    }
-    if (list.length > 1) list.sort((a, b) => a.at.getTime() - b.at.getTime());
-    const outcome = applyReports(row, list, resolution);
-    result.stale += outcome.stale;
-    if (outcome.applied === 0) continue;
-    result.applied += outcome.applied;
-    if (outcome.reset) result.resets.push(externalId);
-    updates.push({ id: row.id, sessionId: row.sessionId, before: row.countersAtStored, after: outcome.counters, buckets: outcome.buckets });
-  }
-  // One order for every writer, so concurrent batches on PostgreSQL cannot deadlock.
-  updates.sort((a, b) => (a.id < b.id ? -1 : 1));
-  if (updates.length > 0) await writeUpdates(db, provider, updates, resolution);
-  return result;
+/** What the console knows of one live connection: its counters as stored and as applied. */
+interface Tracked {
+  id: string;
+  /** countersAt as the database holds it, for the conditional write. */
+  storedAt: string | null;
+  /** The counters with every applied report, stored or not. */
+  current: Counters;
+  /** Bytes per sample applied since the last write, by resolution and bucket. */
+  pending: Map<string, SampleBytes>;
+  dirty: boolean;
+  touched: number;
 }
 
-async function writeUpdates(db: Db, provider: DatabaseProvider, updates: ConnectionUpdate[], resolution: number): Promise<void> {
-  await db.$transaction(
-    async (tx) => {
-      // Conditional on the counters read above: a concurrent report or disconnect for the same
-      // connection wins, and this one is dropped whole (its bytes are in the next cumulative).
-      const written = await writeCounters(
-        tx,
-        provider,
-        updates.map((update) => ({ id: update.id, before: update.before, ...update.after, countersAt: update.after.countersAt ?? new Date() })),
-      );
-      const sessions = new Map<string, { id: string; bytesIn: bigint; bytesOut: bigint }>();
-      const samples: SampleBytes[] = [];
-      for (const update of updates) {
-        if (!written.has(update.id)) continue;
-        const session = sessions.get(update.sessionId) ?? { id: update.sessionId, bytesIn: 0n, bytesOut: 0n };
-        for (const [at, bytes] of update.buckets) {
-          session.bytesIn += bytes.bytesIn;
-          session.bytesOut += bytes.bytesOut;
-          samples.push({ connectionId: update.id, resolution, at: new Date(at), ...bytes });
-        }
-        sessions.set(update.sessionId, session);
+/**
+ * Traffic reports are applied to counters in memory at once and answered, and written to the
+ * database every TRAFFIC_FLUSH_MS in one transaction per few thousand connections: a tunnel
+ * reported many times in that time costs one write, and the hook's answer does not wait for the
+ * disk. The counters are cumulative, so a crash loses no byte of the totals: the next report
+ * brings what was not written yet (its samples land in that report's bucket). Writes are
+ * conditional on the counters as stored, so several console instances (or a disconnect) meeting
+ * on one connection never count a byte twice: the first write wins, the others forget the
+ * connection and read it again.
+ */
+class TrafficBuffer {
+  readonly #db: Db;
+  readonly #tracked = new Map<string, Tracked>();
+  #timer: NodeJS.Timeout | null = null;
+  #writing: Promise<void> | null = null;
+  /** Why the last write failed while the database was unavailable; reports are refused meanwhile. */
+  #unavailable: DatabaseUnavailableError | null = null;
+
+  constructor(db: Db) {
+    this.#db = db;
+  }
+
+  async ingest(serverId: string, reports: readonly CounterReport[], options: IngestOptions): Promise<IngestResult> {
+    // Failing closed, as every hook does: the agent keeps its readings and sends them again.
+    if (this.#unavailable) throw this.#unavailable;
+    const now = options.now ?? new Date();
+    const resolution = options.sampleSeconds ?? trafficRetention()[0].resolution;
+    const byConnection = new Map<string, CounterReport[]>();
+    for (const report of reports) {
+      const dated = report.at > now ? { ...report, at: now } : report;
+      const list = byConnection.get(report.connectionId);
+      if (list) list.push(dated);
+      else byConnection.set(report.connectionId, [dated]);
+    }
+    const key = (externalId: string) => `${serverId}\n${externalId}`;
+    const ended = new Set<string>();
+    const missing = [...byConnection.keys()].filter((externalId) => !this.#tracked.has(key(externalId)));
+    if (missing.length > 0) {
+      for (const row of await readCounters(this.#db, serverId, missing)) {
+        if (row.ended) ended.add(row.externalId);
+        // A report that came in while this one read keeps what it found.
+        else if (!this.#tracked.has(key(row.externalId))) this.#tracked.set(key(row.externalId), tracked(row));
       }
-      await addSessionBytes(tx, provider, [...sessions.values()].sort((a, b) => (a.id < b.id ? -1 : 1)));
-      await addSampleBytes(tx, provider, samples);
-    },
-    { timeout: 60_000, maxWait: 10_000 },
-  );
+    }
+    const result: IngestResult = { applied: 0, stale: 0, resets: [], unknown: [], ended: [] };
+    for (const [externalId, list] of byConnection) {
+      const entry = this.#tracked.get(key(externalId));
+      if (!entry) {
+        (ended.has(externalId) ? result.ended : result.unknown).push(externalId);
+        continue;
+      }
+      entry.touched = now.getTime();
+      if (list.length > 1) list.sort((a, b) => a.at.getTime() - b.at.getTime());
+      const outcome = applyReports(entry.current, list, resolution);
+      result.stale += outcome.stale;
+      if (outcome.applied === 0) continue;
+      result.applied += outcome.applied;
+      if (outcome.reset) result.resets.push(externalId);
+      entry.current = outcome.counters;
+      for (const [at, bytes] of outcome.buckets) addSample(entry.pending, { connectionId: entry.id, resolution, at: new Date(at), ...bytes });
+      entry.dirty = true;
+    }
+    if (result.applied > 0) this.#schedule();
+    return result;
+  }
+
+  /** Resolves once every report applied before the call is in the database. */
+  async flush(): Promise<void> {
+    while (this.#writing || this.#hasDirty()) {
+      if (this.#writing) await this.#writing;
+      else await this.#write();
+    }
+  }
+
+  /** Forgets a connection that ended here, so that its next report answers "ended". */
+  forget(serverId: string, externalId: string): void {
+    const key = `${serverId}\n${externalId}`;
+    if (!this.#tracked.get(key)?.dirty) this.#tracked.delete(key);
+  }
+
+  #hasDirty(): boolean {
+    for (const entry of this.#tracked.values()) if (entry.dirty) return true;
+    return false;
+  }
+
+  #schedule(): void {
+    if (this.#timer) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      this.#write().catch((error: unknown) => {
+        if (!(error instanceof DatabaseUnavailableError)) log.error("traffic write failed", { error });
+      });
+    }, TRAFFIC_FLUSH_MS);
+    // Pending traffic never keeps a process alive; the console writes it when it shuts down.
+    this.#timer.unref();
+  }
+
+  /** Writes what is pending, a chunk per transaction, one write at a time. */
+  #write(): Promise<void> {
+    this.#writing ??= this.#writeChunks().finally(() => {
+      this.#writing = null;
+    });
+    return this.#writing;
+  }
+
+  async #writeChunks(): Promise<void> {
+    const now = Date.now();
+    const dirty: [string, Tracked][] = [];
+    for (const [key, entry] of this.#tracked) {
+      if (entry.dirty) dirty.push([key, entry]);
+      else if (now - entry.touched > IDLE_FORGET_MS) this.#tracked.delete(key);
+    }
+    try {
+      for (let start = 0; start < dirty.length; start += FLUSH_CHUNK) await this.#writeChunk(dirty.slice(start, start + FLUSH_CHUNK));
+    } catch (error) {
+      // Whatever failed stays pending and is written again; a write that fails for another reason
+      // is logged and tried again with the next report.
+      if (error instanceof DatabaseUnavailableError) {
+        if (!this.#unavailable) log.error("traffic cannot be written: the database is unavailable; refusing reports until it is back", { error });
+        this.#unavailable = error;
+        this.#schedule();
+      }
+      throw error;
+    }
+    if (this.#unavailable) log.info("traffic is written again");
+    this.#unavailable = null;
+  }
+
+  async #writeChunk(chunk: [string, Tracked][]): Promise<void> {
+    // What each connection holds now; reports applied while the write runs wait for the next one.
+    const taken = chunk.map(([key, entry]) => {
+      const write: CounterWrite = {
+        id: entry.id,
+        before: entry.storedAt,
+        ...entry.current,
+        // Only connections with an applied report are written, and those have a read time.
+        countersAt: entry.current.countersAt ?? new Date(entry.touched),
+        samples: [...entry.pending.values()],
+      };
+      const pending = entry.pending;
+      entry.pending = new Map();
+      entry.dirty = false;
+      return { key, entry, write, pending };
+    });
+    let written: Set<string>;
+    try {
+      written = await writeCounters(this.#db, taken.map((t) => t.write));
+    } catch (error) {
+      // Nothing of the chunk was written: it waits for the next write, with what came meanwhile.
+      for (const { entry, pending } of taken) {
+        for (const sample of entry.pending.values()) addSample(pending, sample);
+        entry.pending = pending;
+        entry.dirty = true;
+      }
+      throw error;
+    }
+    for (const { key, entry, write } of taken) {
+      if (written.has(entry.id)) entry.storedAt = storedTimestamp(write.countersAt);
+      // Another writer moved the connection, or it ended: what it stored wins.
+      else if (this.#tracked.get(key) === entry) this.#tracked.delete(key);
+    }
+  }
+}
+
+function tracked(row: StoredCounters): Tracked {
+  const { bytesIn, bytesOut, counterIn, counterOut, countersAt } = row;
+  return { id: row.id, storedAt: row.countersAtStored, current: { bytesIn, bytesOut, counterIn, counterOut, countersAt }, pending: new Map(), dirty: false, touched: 0 };
+}
+
+function addSample(into: Map<string, SampleBytes>, sample: SampleBytes): void {
+  const key = `${sample.resolution} ${sample.at.getTime()}`;
+  const held = into.get(key);
+  if (held) {
+    held.bytesIn += sample.bytesIn;
+    held.bytesOut += sample.bytesOut;
+  } else into.set(key, { ...sample });
+}
+
+const buffers = new WeakMap<Db, TrafficBuffer>();
+const bufferOf = (db: Db) => {
+  let buffer = buffers.get(db);
+  if (!buffer) buffers.set(db, (buffer = new TrafficBuffer(db)));
+  return buffer;
+};
+
+/**
+ * Applies a server's counter reports: connection byte totals and traffic samples, written within
+ * TRAFFIC_FLUSH_MS (flushTraffic to wait for that). Reports dated in the future (a server clock
+ * running ahead) are taken as read now, so they cannot hold back the reports that follow.
+ */
+export function ingestCounters(db: Db, serverId: string, reports: readonly CounterReport[], options: IngestOptions = {}): Promise<IngestResult> {
+  return bufferOf(db).ingest(serverId, reports, options);
+}
+
+/** Resolves once every report ingested before the call is in the database. */
+export function flushTraffic(db: Db): Promise<void> {
+  return buffers.get(db)?.flush() ?? Promise.resolve();
+}
+
+/** After a connection's disconnect: its next report answers "ended" rather than applying. */
+export function forgetConnection(db: Db, serverId: string, externalId: string): void {
+  buffers.get(db)?.forget(serverId, externalId);
 }
 
 /** The disconnect hook's final counters: the connection's last totals and what they add. */
@@ -205,5 +344,5 @@ export function finalCounters(
 export async function addFinalSample(tx: Tx, connectionId: string, deltaIn: bigint, deltaOut: bigint, at: Date): Promise<void> {
   if (deltaIn === 0n && deltaOut === 0n) return;
   const resolution = trafficRetention()[0].resolution;
-  await addSampleRow(tx, { connectionId, resolution, at: bucketStart(at, resolution), bytesIn: deltaIn, bytesOut: deltaOut });
+  await addSamples(tx, [{ connectionId, resolution, at: bucketStart(at, resolution), bytesIn: deltaIn, bytesOut: deltaOut }]);
 }

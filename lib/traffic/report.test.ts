@@ -3,8 +3,10 @@ import { cliActor } from "../actor";
 import { handleHook, MAX_HOOK_BODY_BYTES, type HookRequest } from "../hooks/handler";
 import { MAX_TRAFFIC_CONNECTIONS } from "../hooks/schemas";
 import { registerServer } from "../servers";
+import { getSession } from "../sessions/queries";
 import { createTestDb, type TestDb } from "../testing/test-db";
 import { createVpnUser } from "../vpn-users";
+import { flushTraffic } from "./ingest";
 
 let t: TestDb;
 let token: string;
@@ -46,8 +48,10 @@ describe(`POST /api/hooks/v1/traffic (${process.env.TEST_DATABASE ?? "sqlite"})`
     expect(JSON.parse(first.body)).toEqual({ applied: 1, stale: 0, resets: [], unknown: ["9999"], ended: [] });
     const again = await hook("traffic", body, { accept: "text/plain" });
     expect(again).toMatchObject({ status: 200, body: "ok applied=0 stale=1 resets=0\nunknown 9999\n" });
-    const connection = await t.db.connection.findFirstOrThrow({ where: { externalId: "4242" }, include: { session: true } });
-    expect([connection.bytesIn, connection.session.bytesIn, connection.session.bytesOut]).toEqual([5000n, 5000n, 700n]);
+    await flushTraffic(t.db);
+    const connection = await t.db.connection.findFirstOrThrow({ where: { externalId: "4242" } });
+    expect([connection.bytesIn, connection.bytesOut]).toEqual([5000n, 700n]);
+    expect(await getSession(t.db, connection.sessionId)).toMatchObject({ bytesIn: 5000, bytesOut: 700 });
   });
 
   it("takes a report larger than the other hooks' body limit", async () => {

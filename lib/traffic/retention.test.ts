@@ -3,7 +3,7 @@ import { cliActor } from "../actor";
 import { registerServer } from "../servers";
 import { createTestDb, type TestDb } from "../testing/test-db";
 import { createVpnUser } from "../vpn-users";
-import { ingestCounters } from "./ingest";
+import { flushTraffic, ingestCounters } from "./ingest";
 import { compactTrafficSamples, DEFAULT_TRAFFIC_RETENTION, parseRetention, trafficRetention } from "./retention";
 
 describe("parseRetention", () => {
@@ -53,6 +53,7 @@ describe(`compactTrafficSamples (${process.env.TEST_DATABASE ?? "sqlite"})`, () 
       at: at(i * 10_000 + 5000),
     }));
     await ingestCounters(t.db, server.id, reports, { now: at(2 * HOUR), sampleSeconds: 10 });
+    await flushTraffic(t.db);
   });
   afterAll(async () => {
     await t.drop();

@@ -1,11 +1,11 @@
 // Traffic sample retention: fine-grained samples for recent traffic, coarser ones further back,
 // nothing past the last tier, so the database stays bounded however long the console runs.
 // TRAFFIC_RETENTION lists the tiers as resolution:keep pairs, finest first.
-import { providerOf, type Db } from "../db";
+import type { Db } from "../db";
 import type { Logger } from "../log";
 import { parseDuration } from "../policy/duration";
 import { startBackgroundJob } from "../periodic";
-import { addSampleBytes } from "./bulk";
+import { addSamples } from "./bulk";
 import { bucketStart, type SampleBytes } from "./samples";
 
 export interface SampleTier {
@@ -96,12 +96,14 @@ export async function compactTrafficSamples(
 }
 
 async function rollUpBatch(db: Db, from: number, to: number, cutoff: Date): Promise<number> {
+  // The oldest samples of the tier in key order, so that the batch is one range of the key.
   const samples = await db.trafficSample.findMany({
     where: { resolution: from, at: { lt: cutoff } },
-    orderBy: { at: "asc" },
+    orderBy: [{ at: "asc" }, { connectionId: "asc" }],
     take: ROLLUP_BATCH,
   });
-  if (samples.length === 0) return 0;
+  const last = samples.at(-1);
+  if (!last) return 0;
   const merged = new Map<string, SampleBytes>();
   for (const sample of samples) {
     const at = bucketStart(sample.at, to);
@@ -113,10 +115,12 @@ async function rollUpBatch(db: Db, from: number, to: number, cutoff: Date): Prom
   }
   const taken = await db.$transaction(
     async (tx) => {
-      const deleted = await tx.trafficSample.deleteMany({ where: { id: { in: samples.map((sample) => sample.id) } } });
+      const deleted = await tx.trafficSample.deleteMany({
+        where: { resolution: from, OR: [{ at: { lt: last.at } }, { at: last.at, connectionId: { lte: last.connectionId } }] },
+      });
       // Another instance rolled up some of these first: leave the whole batch to it.
       if (deleted.count !== samples.length) throw new RolledUpElsewhere();
-      await addSampleBytes(tx, providerOf(db), [...merged.values()]);
+      await addSamples(tx, [...merged.values()]);
       return samples.length;
     },
     { timeout: 60_000, maxWait: 10_000 },

@@ -6,6 +6,7 @@ import { getScopePolicy, updateScopePolicy } from "../policies";
 import { registerServer } from "../servers";
 import { createTestDb, type TestDb } from "../testing/test-db";
 import { createVpnUser } from "../vpn-users";
+import { bucketStart } from "./samples";
 import { observedTraffic, splitIdleActive, windowTotals } from "./windows";
 
 describe("window totals", () => {
@@ -65,7 +66,7 @@ describe(`policy advice from recorded traffic (${process.env.TEST_DATABASE ?? "s
         data: Array.from({ length: 20 }, (_, minute) => ({
           connectionId: connection.id,
           resolution: 10,
-          at: new Date(connectedAt.getTime() + minute * 60_000 + 10_000),
+          at: bucketStart(new Date(connectedAt.getTime() + minute * 60_000 + 10_000), 10),
           bytesIn: BigInt(i < 4 ? 100 + i : 400_000),
           bytesOut: BigInt(i < 4 ? 100 : 100_000),
         })),

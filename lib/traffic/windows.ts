@@ -4,6 +4,7 @@
 // threshold tuning view.
 import type { Db, Tx } from "../db";
 import type { ObservedTraffic } from "../policy/advice";
+import { samplesOf } from "./read";
 
 /** Bytes per whole window of one tunnel, from its samples; windows start when the tunnel came up. */
 export function windowTotals(
@@ -75,17 +76,22 @@ export async function recordedWindows(
     orderBy: { connectedAt: "desc" },
     ...(limit ? { take: limit } : {}),
     select: {
+      id: true,
       connectedAt: true,
       disconnectedAt: true,
       session: { select: { user: { select: { username: true } } } },
-      samples: { where: { at: { gte: since } }, select: { at: true, bytesIn: true, bytesOut: true } },
     },
   });
+  const byConnection = new Map<string, { at: number; bytes: number }[]>();
+  for (const sample of await samplesOf(db, connections.map((c) => c.id), since, now, now)) {
+    const list = byConnection.get(sample.connectionId) ?? [];
+    list.push({ at: sample.at.getTime(), bytes: Number(sample.bytesIn) + Number(sample.bytesOut) });
+    byConnection.set(sample.connectionId, list);
+  }
   return connections.map((connection) => {
     const start = Math.max(connection.connectedAt.getTime(), since.getTime());
     const end = (connection.disconnectedAt ?? now).getTime();
-    const samples = connection.samples.map((s) => ({ at: s.at.getTime(), bytes: Number(s.bytesIn) + Number(s.bytesOut) }));
-    return { username: connection.session.user.username, totals: windowTotals(start, end, samples, window) };
+    return { username: connection.session.user.username, totals: windowTotals(start, end, byConnection.get(connection.id) ?? [], window) };
   });
 }
 

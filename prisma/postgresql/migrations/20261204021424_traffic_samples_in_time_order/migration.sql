@@ -1,0 +1,18 @@
+-- DropForeignKey
+ALTER TABLE "TrafficSample" DROP CONSTRAINT "TrafficSample_connectionId_fkey";
+
+-- DropIndex
+DROP INDEX "TrafficSample_at_idx";
+
+-- DropIndex
+DROP INDEX "TrafficSample_connectionId_resolution_at_key";
+
+-- AlterTable
+ALTER TABLE "Session" DROP COLUMN "bytesIn",
+DROP COLUMN "bytesOut";
+
+-- AlterTable
+ALTER TABLE "TrafficSample" DROP CONSTRAINT "TrafficSample_pkey",
+DROP COLUMN "id",
+ADD CONSTRAINT "TrafficSample_pkey" PRIMARY KEY ("resolution", "at", "connectionId");
+
