@@ -101,8 +101,10 @@ export async function readCounters(db: Db, serverId: string, externalIds: readon
   }));
 }
 
-// The counters JSON: [id, before, bytesIn, bytesOut, counterIn, counterOut, countersAt] per
-// connection. The samples JSON: [connectionId, resolution, at, bytesIn, bytesOut, before].
+// The write's JSON: [id, before, bytesIn, bytesOut, counterIn, counterOut, countersAt, samples]
+// per connection, its samples as [resolution, at, bytesIn, bytesOut]. The samples travel inside
+// their connection's element, so each statement takes them from the connections it writes
+// without matching the two lists against each other.
 
 /** Adds bytes to a sample, creating it when it does not exist yet. */
 const ADD_TO_EXISTING_SAMPLE = `ON CONFLICT ("resolution", "at", "connectionId") DO UPDATE SET
@@ -118,9 +120,9 @@ const ADD_TO_EXISTING_SAMPLE = `ON CONFLICT ("resolution", "at", "connectionId")
  */
 const SQLITE_ADD_SAMPLES = directStatement(
   `INSERT INTO "TrafficSample" ("resolution", "at", "connectionId", "bytesIn", "bytesOut")
-   SELECT s.value ->> 1, s.value ->> 2, c."id", s.value ->> 3, s.value ->> 4
-   FROM json_each(?) AS s JOIN "Connection" c ON c."id" = s.value ->> 0
-   WHERE +c."disconnectedAt" IS NULL AND c."countersAt" IS s.value ->> 5
+   SELECT s.value ->> 0, s.value ->> 1, c."id", s.value ->> 2, s.value ->> 3
+   FROM json_each(?) AS v JOIN "Connection" c ON c."id" = v.value ->> 0 JOIN json_each(v.value -> 7) AS s
+   WHERE +c."disconnectedAt" IS NULL AND c."countersAt" IS v.value ->> 1
    ${ADD_TO_EXISTING_SAMPLE}`,
 );
 const SQLITE_WRITE_COUNTERS = directStatement(
@@ -146,12 +148,12 @@ const POSTGRES_WRITE = directStatement(
      FROM jsonb_array_elements(CAST(? AS JSONB)) AS v(value)
      WHERE "Connection"."id" = v.value ->> 0 AND "Connection"."disconnectedAt" IS NULL
        AND "Connection"."countersAt" IS NOT DISTINCT FROM CAST(v.value ->> 1 AS TIMESTAMP(3))
-     RETURNING "Connection"."id"),
+     RETURNING "Connection"."id", v.value -> 7 AS "samples"),
    "added" AS (
      INSERT INTO "TrafficSample" ("resolution", "at", "connectionId", "bytesIn", "bytesOut")
-     SELECT CAST(s.value ->> 1 AS INTEGER), CAST(s.value ->> 2 AS TIMESTAMP(3)), w."id",
-       CAST(s.value ->> 3 AS BIGINT), CAST(s.value ->> 4 AS BIGINT)
-     FROM jsonb_array_elements(CAST(? AS JSONB)) AS s(value) JOIN "written" w ON w."id" = s.value ->> 0
+     SELECT CAST(s.value ->> 0 AS INTEGER), CAST(s.value ->> 1 AS TIMESTAMP(3)), w."id",
+       CAST(s.value ->> 2 AS BIGINT), CAST(s.value ->> 3 AS BIGINT)
+     FROM "written" w CROSS JOIN LATERAL jsonb_array_elements(w."samples") AS s(value)
      ${ADD_TO_EXISTING_SAMPLE})
    SELECT "id" FROM "written"`,
 );
@@ -164,18 +166,18 @@ const POSTGRES_WRITE = directStatement(
 export async function writeCounters(db: Db, writes: readonly CounterWrite[]): Promise<Set<string>> {
   if (writes.length === 0) return new Set();
   const timestamp = timestamps();
-  const before = (w: CounterWrite) => (w.before === null ? "null" : str(w.before));
-  const counters = `[${writes
-    .map((w) => `[${str(w.id)},${before(w)},${w.bytesIn},${w.bytesOut},${w.counterIn},${w.counterOut},${timestamp(w.countersAt)}]`)
-    .join(",")}]`;
-  const samples = `[${writes
-    .flatMap((w) => w.samples.map((s) => `[${str(w.id)},${s.resolution},${timestamp(s.at)},${s.bytesIn},${s.bytesOut},${before(w)}]`))
+  const json = `[${writes
+    .map(
+      (w) =>
+        `[${str(w.id)},${w.before === null ? "null" : str(w.before)},${w.bytesIn},${w.bytesOut},${w.counterIn},${w.counterOut},${timestamp(w.countersAt)},` +
+        `[${w.samples.map((s) => `[${s.resolution},${timestamp(s.at)},${s.bytesIn},${s.bytesOut}]`).join(",")}]]`,
+    )
     .join(",")}]`;
   const direct = driver(db);
   const written =
     direct.provider === "postgresql"
-      ? await direct.rows(POSTGRES_WRITE, [counters, samples])
-      : ((await direct.runAll([[SQLITE_ADD_SAMPLES, [samples]], [SQLITE_WRITE_COUNTERS, [counters]]]))[1]?.rows ?? []);
+      ? await direct.rows(POSTGRES_WRITE, [json])
+      : ((await direct.runAll([[SQLITE_ADD_SAMPLES, [json]], [SQLITE_WRITE_COUNTERS, [json]]]))[1]?.rows ?? []);
   return new Set(written.map((row) => String(row.id)));
 }
 

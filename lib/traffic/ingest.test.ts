@@ -232,6 +232,27 @@ describe(`traffic written behind the answers (${process.env.TEST_DATABASE ?? "sq
     });
   });
 
+  it("writes reports applied while a slow write runs with the next write, with no further report", async () => {
+    const [first, second] = [await tunnel(), await tunnel()];
+    const slowly = async <T>(work: () => Promise<T>) => {
+      await new Promise((resolve) => setTimeout(resolve, TRAFFIC_FLUSH_MS * 3));
+      return work();
+    };
+    const slow = withDirectDriver(t.db, (driver) => ({
+      ...driver,
+      runAll: (steps) => slowly(() => driver.runAll(steps)),
+      rows: (statement, values) => (/INSERT INTO "TrafficSample"/.test(statement.sql) ? slowly(() => driver.rows(statement, values)) : driver.rows(statement, values)),
+    }));
+    await apply(slow, [report(first.externalId, 100, 1, 5)]);
+    // The first write starts after the flush interval and takes three; the second report comes
+    // during it, and its own timer fires while the first write still runs.
+    await new Promise((resolve) => setTimeout(resolve, TRAFFIC_FLUSH_MS * 1.5));
+    await apply(slow, [report(second.externalId, 200, 2, 5)]);
+    await new Promise((resolve) => setTimeout(resolve, TRAFFIC_FLUSH_MS * 10));
+    expect((await totals(first)).connection).toEqual([100n, 1n]);
+    expect((await totals(second)).connection).toEqual([200n, 2n]);
+  });
+
   it("answers a repeat of a report not yet written as stale", async () => {
     const ids = await tunnel();
     await apply(t.db, [report(ids.externalId, 100, 1, 5)]);

@@ -87,7 +87,8 @@ export function applyReports(
     reset ||= backwards;
     applied += 1;
     if (deltaIn > 0n || deltaOut > 0n) {
-      const key = bucketStart(report.at, resolutionSeconds).getTime();
+      const step = resolutionSeconds * 1000;
+      const key = Math.floor(report.at.getTime() / step) * step;
       const bucket = buckets.get(key) ?? { bytesIn: 0n, bytesOut: 0n };
       bucket.bytesIn += deltaIn;
       bucket.bytesOut += deltaOut;
@@ -104,7 +105,7 @@ export interface IngestOptions {
 }
 
 /** How long applied reports wait in memory before they are written, at most (plus the write). */
-export const TRAFFIC_FLUSH_MS = 1000;
+export const TRAFFIC_FLUSH_MS = 250;
 /** Connections written per transaction, so that one write never holds SQLite's only connection long. */
 const FLUSH_CHUNK = 5000;
 /** A connection nobody reported for this long is forgotten (read again on its next report). */
@@ -117,9 +118,8 @@ interface Tracked {
   storedAt: string | null;
   /** The counters with every applied report, stored or not. */
   current: Counters;
-  /** Bytes per sample applied since the last write, by resolution and bucket. */
-  pending: Map<string, SampleBytes>;
-  dirty: boolean;
+  /** Bytes per sample bucket (its start in ms) applied since the last write. */
+  pending: Map<number, SampleBytes>;
   touched: number;
 }
 
@@ -136,6 +136,9 @@ interface Tracked {
 class TrafficBuffer {
   readonly #db: Db;
   readonly #tracked = new Map<string, Tracked>();
+  /** The tracked connections with applied reports not written yet. */
+  #dirty = new Map<string, Tracked>();
+  #forgotIdleAt = Date.now();
   #timer: NodeJS.Timeout | null = null;
   #writing: Promise<void> | null = null;
   /** Why the last write failed while the database was unavailable; reports are refused meanwhile. */
@@ -169,7 +172,8 @@ class TrafficBuffer {
     }
     const result: IngestResult = { applied: 0, stale: 0, resets: [], unknown: [], ended: [] };
     for (const [externalId, list] of byConnection) {
-      const entry = this.#tracked.get(key(externalId));
+      const entryKey = key(externalId);
+      const entry = this.#tracked.get(entryKey);
       if (!entry) {
         (ended.has(externalId) ? result.ended : result.unknown).push(externalId);
         continue;
@@ -182,8 +186,8 @@ class TrafficBuffer {
       result.applied += outcome.applied;
       if (outcome.reset) result.resets.push(externalId);
       entry.current = outcome.counters;
-      for (const [at, bytes] of outcome.buckets) addSample(entry.pending, { connectionId: entry.id, resolution, at: new Date(at), ...bytes });
-      entry.dirty = true;
+      for (const [at, bytes] of outcome.buckets) addSample(entry.pending, at, entry.id, resolution, bytes);
+      this.#dirty.set(entryKey, entry);
     }
     if (result.applied > 0) this.#schedule();
     return result;
@@ -191,7 +195,7 @@ class TrafficBuffer {
 
   /** Resolves once every report applied before the call is in the database. */
   async flush(): Promise<void> {
-    while (this.#writing || this.#hasDirty()) {
+    while (this.#writing || this.#dirty.size > 0) {
       if (this.#writing) await this.#writing;
       else await this.#write();
     }
@@ -200,12 +204,7 @@ class TrafficBuffer {
   /** Forgets a connection that ended here, so that its next report answers "ended". */
   forget(serverId: string, externalId: string): void {
     const key = `${serverId}\n${externalId}`;
-    if (!this.#tracked.get(key)?.dirty) this.#tracked.delete(key);
-  }
-
-  #hasDirty(): boolean {
-    for (const entry of this.#tracked.values()) if (entry.dirty) return true;
-    return false;
+    if (!this.#dirty.has(key)) this.#tracked.delete(key);
   }
 
   #schedule(): void {
@@ -224,20 +223,21 @@ class TrafficBuffer {
   #write(): Promise<void> {
     this.#writing ??= this.#writeChunks().finally(() => {
       this.#writing = null;
+      // Reports applied while this write ran wait for the next one.
+      if (this.#dirty.size > 0) this.#schedule();
     });
     return this.#writing;
   }
 
   async #writeChunks(): Promise<void> {
-    const now = Date.now();
-    const dirty: [string, Tracked][] = [];
-    for (const [key, entry] of this.#tracked) {
-      if (entry.dirty) dirty.push([key, entry]);
-      else if (now - entry.touched > IDLE_FORGET_MS) this.#tracked.delete(key);
-    }
+    const dirty = [...this.#dirty];
+    this.#dirty = new Map();
+    this.#forgetIdle();
+    let start = 0;
     try {
-      for (let start = 0; start < dirty.length; start += FLUSH_CHUNK) await this.#writeChunk(dirty.slice(start, start + FLUSH_CHUNK));
+      for (; start < dirty.length; start += FLUSH_CHUNK) await this.#writeChunk(dirty.slice(start, start + FLUSH_CHUNK));
     } catch (error) {
+      for (const [key, entry] of dirty.slice(start + FLUSH_CHUNK)) if (this.#tracked.get(key) === entry) this.#dirty.set(key, entry);
       // Whatever failed stays pending and is written again; a write that fails for another reason
       // is logged and tried again with the next report.
       if (error instanceof DatabaseUnavailableError) {
@@ -264,7 +264,6 @@ class TrafficBuffer {
       };
       const pending = entry.pending;
       entry.pending = new Map();
-      entry.dirty = false;
       return { key, entry, write, pending };
     });
     let written: Set<string>;
@@ -272,33 +271,44 @@ class TrafficBuffer {
       written = await writeCounters(this.#db, taken.map((t) => t.write));
     } catch (error) {
       // Nothing of the chunk was written: it waits for the next write, with what came meanwhile.
-      for (const { entry, pending } of taken) {
-        for (const sample of entry.pending.values()) addSample(pending, sample);
+      for (const { key, entry, pending } of taken) {
+        for (const [at, sample] of entry.pending) addSample(pending, at, entry.id, sample.resolution, sample);
         entry.pending = pending;
-        entry.dirty = true;
+        if (this.#tracked.get(key) === entry) this.#dirty.set(key, entry);
       }
       throw error;
     }
     for (const { key, entry, write } of taken) {
       if (written.has(entry.id)) entry.storedAt = storedTimestamp(write.countersAt);
-      // Another writer moved the connection, or it ended: what it stored wins.
-      else if (this.#tracked.get(key) === entry) this.#tracked.delete(key);
+      // Another writer moved the connection, or it ended: what it stored wins, with what came meanwhile.
+      else if (this.#tracked.get(key) === entry) {
+        this.#tracked.delete(key);
+        this.#dirty.delete(key);
+      }
     }
+  }
+
+  /** Once a minute, forgets the connections nobody reported for a while. */
+  #forgetIdle(): void {
+    const now = Date.now();
+    if (now - this.#forgotIdleAt < 60_000) return;
+    this.#forgotIdleAt = now;
+    for (const [key, entry] of this.#tracked) if (now - entry.touched > IDLE_FORGET_MS && !this.#dirty.has(key)) this.#tracked.delete(key);
   }
 }
 
 function tracked(row: StoredCounters): Tracked {
   const { bytesIn, bytesOut, counterIn, counterOut, countersAt } = row;
-  return { id: row.id, storedAt: row.countersAtStored, current: { bytesIn, bytesOut, counterIn, counterOut, countersAt }, pending: new Map(), dirty: false, touched: 0 };
+  return { id: row.id, storedAt: row.countersAtStored, current: { bytesIn, bytesOut, counterIn, counterOut, countersAt }, pending: new Map(), touched: 0 };
 }
 
-function addSample(into: Map<string, SampleBytes>, sample: SampleBytes): void {
-  const key = `${sample.resolution} ${sample.at.getTime()}`;
-  const held = into.get(key);
+/** Adds bytes to a pending sample; a console writes samples of one resolution, its finest tier's. */
+function addSample(into: Map<number, SampleBytes>, at: number, connectionId: string, resolution: number, bytes: { bytesIn: bigint; bytesOut: bigint }): void {
+  const held = into.get(at);
   if (held) {
-    held.bytesIn += sample.bytesIn;
-    held.bytesOut += sample.bytesOut;
-  } else into.set(key, { ...sample });
+    held.bytesIn += bytes.bytesIn;
+    held.bytesOut += bytes.bytesOut;
+  } else into.set(at, { connectionId, resolution, at: new Date(at), bytesIn: bytes.bytesIn, bytesOut: bytes.bytesOut });
 }
 
 const buffers = new WeakMap<Db, TrafficBuffer>();

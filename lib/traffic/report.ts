@@ -5,6 +5,13 @@ import type { ServerView } from "../servers";
 import { ingestCounters, type IngestResult } from "./ingest";
 
 export function reportTraffic(db: Db, server: ServerView, input: TrafficHookInput, now = new Date()): Promise<IngestResult> {
+  // An agent reads all its counters at once: a report's entries share a few read times.
+  const times = new Map<number, Date>();
+  const readAt = (seconds: number) => {
+    let at = times.get(seconds);
+    if (!at) times.set(seconds, (at = new Date(Math.round(seconds * 1000))));
+    return at;
+  };
   return ingestCounters(
     db,
     server.id,
@@ -12,7 +19,7 @@ export function reportTraffic(db: Db, server: ServerView, input: TrafficHookInpu
       connectionId: entry.connection_id,
       bytesIn: BigInt(entry.bytes_received),
       bytesOut: BigInt(entry.bytes_sent),
-      at: entry.at === undefined ? now : new Date(Math.round(entry.at * 1000)),
+      at: entry.at === undefined ? now : readAt(entry.at),
     })),
     { now },
   );

@@ -4,7 +4,7 @@
 // each database. Each throughput figure sits next to the bare Node http ceiling measured in the
 // same run on this machine, and its ratio to it.
 //
-//   npm run bench -- [--sessions 10000] [--concurrency 64] [--batches 200] [--requests 200]
+//   npm run bench -- [--sessions 10000] [--concurrency 64] [--batches 1000] [--requests 200]
 //
 // The local PostgreSQL (TEST_POSTGRES_URL, default postgresql://postgres@127.0.0.1:5432/postgres)
 // gets a new database per benchmark, dropped afterwards.
@@ -100,7 +100,7 @@ function printTable(rows: Row[]): void {
 async function main(): Promise<void> {
   const sessions = option("sessions", 10_000);
   const concurrency = option("concurrency", 64);
-  const traffic = { sessions, batches: option("batches", 200), concurrency: 4, requests: option("requests", 200) };
+  const traffic = { sessions, batches: option("batches", 1000), concurrency: 4, requests: option("requests", 200) };
   const started = Date.now();
   const rows: Row[] = [];
   const section = (title: string) => console.log(`\n=== ${title} ===\n`);

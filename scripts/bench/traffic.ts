@@ -2,13 +2,14 @@
 // answers while many tunnels are up. Starts the console (server.ts, production) on a fresh
 // database, seeds N users each with one active session and one open connection, then
 //  1. posts traffic reports of 1,000 cumulative counters each to POST /api/hooks/v1/traffic from
-//     a separate load process and prints counter updates ingested per second, next to a bare Node
+//     a separate load process and prints counter updates ingested per second, counted until the
+//     last of them is in the database (the console answers before it writes), next to a bare Node
 //     http server receiving the same reports (the ceiling on this machine, in the same run);
 //  2. times GET /api/current-users with an admin API token: the default page, a sorted and
 //     filtered page, and the rate and inactivity-window sorts (p50, p95, p99);
 //  3. prints the console's resident memory with those N live connections.
 //
-//   npm run bench:traffic -- [--sessions 10000] [--batches 200] [--concurrency 4] [--requests 200]
+//   npm run bench:traffic -- [--sessions 10000] [--batches 1000] [--concurrency 4] [--requests 200]
 //                            [--port 3000] [--postgres] [--profile DIR]
 //
 // --postgres runs on a new database of the local PostgreSQL (TEST_POSTGRES_URL, default
@@ -63,16 +64,49 @@ interface LoadResult {
   requestMs: number[];
 }
 
+/** Round of report `index` (counting every counter of every report): counters and read time grow each round. */
+const roundOf = (index: number, connections: number) => Math.floor(index / connections) + 1;
+const BYTES_IN_PER_ROUND = 4096;
+
 /** The report bodies of a job: batch b carries connections b*1000.. (wrapping), counters growing each round. */
 function reportBodies(job: Job): string[] {
   return Array.from({ length: job.batches }, (_, batch) => {
     const connections = Array.from({ length: BATCH_SIZE }, (_, k) => {
       const index = batch * BATCH_SIZE + k;
-      const round = Math.floor(index / job.connections) + 1;
-      return { connection_id: `c-${index % job.connections}`, bytes_received: round * 4096, bytes_sent: round * 1024, at: job.startAt + round };
+      const round = roundOf(index, job.connections);
+      return { connection_id: `c-${index % job.connections}`, bytes_received: round * BYTES_IN_PER_ROUND, bytes_sent: round * 1024, at: job.startAt + round };
     });
     return JSON.stringify({ connections });
   });
+}
+
+/** The sum of every connection's bytes in once all the job's reports are stored. */
+function storedBytesIn(connections: number, batches: number): bigint {
+  let total = 0n;
+  const last = batches * BATCH_SIZE - 1;
+  for (let c = 0; c < Math.min(connections, last + 1); c++) {
+    // The last report of connection c is the last index ≡ c (mod connections).
+    const index = last - ((((last - c) % connections) + connections) % connections);
+    total += BigInt(roundOf(index, connections) * BYTES_IN_PER_ROUND);
+  }
+  return total;
+}
+
+/** Waits until the database holds `expected` bytes in over all connections; the seconds it took. */
+async function waitUntilStored(url: string, expected: bigint): Promise<number> {
+  const { createDb } = await import("../../lib/db");
+  const db = createDb(url);
+  const started = performance.now();
+  try {
+    for (;;) {
+      const sum = await db.connection.aggregate({ _sum: { bytesIn: true } });
+      if ((sum._sum.bytesIn ?? 0n) >= expected) return (performance.now() - started) / 1000;
+      if (performance.now() - started > 60_000) throw new Error(`the reports were not all stored after 60 s (${sum._sum.bytesIn} of ${expected} bytes)`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  } finally {
+    await db.$disconnect();
+  }
 }
 
 /**
@@ -111,11 +145,19 @@ async function runLoad(jobFile: string): Promise<void> {
   const bodies = reportBodies(job);
   const agent = new http.Agent({ keepAlive: true, maxSockets: job.concurrency });
   const result: LoadResult = { requests: 0, updates: 0, applied: 0, failures: 0, firstFailure: null, seconds: 0, requestMs: [] };
+  // Reports of the same connections go out one after the other, as one agent sends them: a later
+  // report overtaking an earlier one would make the earlier one stale.
+  const blocks = Math.max(1, Math.floor(job.connections / BATCH_SIZE));
+  const lastOfBlock = new Map<number, Promise<unknown>>();
   let next = 0;
   const client = async () => {
-    for (let body = bodies[next++]; body; body = bodies[next++]) {
+    for (let batch = next++, body = bodies[batch]; body; batch = next++, body = bodies[batch]) {
+      const previous = lastOfBlock.get(batch % blocks);
+      let done: () => void = () => undefined;
+      lastOfBlock.set(batch % blocks, new Promise<void>((resolve) => (done = resolve)));
+      await previous;
       const started = performance.now();
-      const answer = await postReport(agent, job, body);
+      const answer = await postReport(agent, job, body).finally(() => done());
       result.requestMs.push(performance.now() - started);
       result.requests += 1;
       result.updates += BATCH_SIZE;
@@ -289,11 +331,16 @@ export async function benchTraffic(options: TrafficBenchOptions): Promise<Traffi
     console.log(`${batches} traffic reports of ${BATCH_SIZE} counters over ${count} connections, concurrency ${concurrency}, ${os.cpus().length} CPUs\n`);
     const ceiling = summarise("bare node http", await runJsonChild<LoadResult>(self, ["load", job(`http://127.0.0.1:${ceilingPort}`)]));
     const cpuBefore = cpuSeconds(server.pid);
-    const consoleResult = await runJsonChild<LoadResult>(self, ["load", job(`http://127.0.0.1:${port}`)]);
+    const answered = await runJsonChild<LoadResult>(self, ["load", job(`http://127.0.0.1:${port}`)]);
+    const tail = await waitUntilStored(database.url, storedBytesIn(count, batches));
     const cpuAfter = cpuSeconds(server.pid);
-    const consoleRate = summarise("console traffic hook", consoleResult);
+    summarise("console, answered", answered);
+    // Ingested means in the database: the last reports were answered before they were written.
+    const consoleResult = { ...answered, seconds: answered.seconds + tail };
+    const consoleRate = summarise("console, stored", consoleResult);
     const cpuMicrosPerUpdate = cpuBefore !== null && cpuAfter !== null ? (1e6 * (cpuAfter - cpuBefore)) / Math.max(1, consoleResult.applied) : null;
-    console.log(`\ncounter updates ingested/s ${consoleRate.toFixed(0)} (goal 100000); ${consoleResult.applied} of ${consoleResult.updates} applied`);
+    console.log(`\nthe last report was in the database ${(tail * 1000).toFixed(0)} ms after its answer`);
+    console.log(`counter updates ingested/s ${consoleRate.toFixed(0)} (goal 100000); ${consoleResult.applied} of ${consoleResult.updates} applied`);
     if (cpuMicrosPerUpdate !== null) {
       console.log(`console CPU: ${((cpuMicrosPerUpdate * consoleResult.applied) / 1e6).toFixed(1)} s, ${cpuMicrosPerUpdate.toFixed(1)} µs per update`);
     }
@@ -338,7 +385,7 @@ export async function benchTraffic(options: TrafficBenchOptions): Promise<Traffi
 async function main(): Promise<void> {
   const figures = await benchTraffic({
     sessions: option("sessions", 10_000),
-    batches: option("batches", 200),
+    batches: option("batches", 1000),
     concurrency: option("concurrency", 4),
     requests: option("requests", 200),
     postgres: process.argv.includes("--postgres"),
