@@ -105,8 +105,13 @@ export interface IngestOptions {
 }
 
 /** How long applied reports wait in memory before they are written, at most (plus the write). */
-export const TRAFFIC_FLUSH_MS = 250;
-/** Connections written per transaction, so that one write never holds SQLite's only connection long. */
+export const TRAFFIC_FLUSH_MS = 1000;
+/** Reports are written this long after the last one came, when no other follows sooner. */
+export const TRAFFIC_QUIET_MS = 25;
+/**
+ * Connections written per transaction; between two, the event loop serves other requests (a
+ * SQLite write holds it for the whole transaction).
+ */
 const FLUSH_CHUNK = 5000;
 /** A connection nobody reported for this long is forgotten (read again on its next report). */
 const IDLE_FORGET_MS = 10 * 60_000;
@@ -125,9 +130,9 @@ interface Tracked {
 
 /**
  * Traffic reports are applied to counters in memory at once and answered, and written to the
- * database every TRAFFIC_FLUSH_MS in one transaction per few thousand connections: a tunnel
- * reported many times in that time costs one write, and the hook's answer does not wait for the
- * disk. The counters are cumulative, so a crash loses no byte of the totals: the next report
+ * database in one transaction per few thousand connections when reports pause for
+ * TRAFFIC_QUIET_MS, and at least every TRAFFIC_FLUSH_MS while they keep coming: a tunnel reported
+ * many times in that time costs one write, and the hook's answer does not wait for the disk. The counters are cumulative, so a crash loses no byte of the totals: the next report
  * brings what was not written yet (its samples land in that report's bucket). Writes are
  * conditional on the counters as stored, so several console instances (or a disconnect) meeting
  * on one connection never count a byte twice: the first write wins, the others forget the
@@ -139,7 +144,9 @@ class TrafficBuffer {
   /** The tracked connections with applied reports not written yet. */
   #dirty = new Map<string, Tracked>();
   #forgotIdleAt = Date.now();
-  #timer: NodeJS.Timeout | null = null;
+  /** The write after a pause in the reports, and the one due at the latest. */
+  #quiet: NodeJS.Timeout | null = null;
+  #due: NodeJS.Timeout | null = null;
   #writing: Promise<void> | null = null;
   /** Why the last write failed while the database was unavailable; reports are refused meanwhile. */
   #unavailable: DatabaseUnavailableError | null = null;
@@ -207,25 +214,40 @@ class TrafficBuffer {
     if (!this.#dirty.has(key)) this.#tracked.delete(key);
   }
 
+  /** A write after the next pause in the reports, and within TRAFFIC_FLUSH_MS whatever comes. */
   #schedule(): void {
-    if (this.#timer) return;
-    this.#timer = setTimeout(() => {
-      this.#timer = null;
+    if (this.#quiet) this.#quiet.refresh();
+    else this.#quiet = this.#timer(TRAFFIC_QUIET_MS);
+    this.#due ??= this.#timer(TRAFFIC_FLUSH_MS);
+  }
+
+  #timer(ms: number): NodeJS.Timeout {
+    const timer = setTimeout(() => {
+      for (const pending of [this.#quiet, this.#due]) if (pending) clearTimeout(pending);
+      this.#quiet = this.#due = null;
       this.#write().catch((error: unknown) => {
         if (!(error instanceof DatabaseUnavailableError)) log.error("traffic write failed", { error });
       });
-    }, TRAFFIC_FLUSH_MS);
+    }, ms);
     // Pending traffic never keeps a process alive; the console writes it when it shuts down.
-    this.#timer.unref();
+    return timer.unref();
   }
 
   /** Writes what is pending, a chunk per transaction, one write at a time. */
   #write(): Promise<void> {
-    this.#writing ??= this.#writeChunks().finally(() => {
+    // What is pending after a write (reports that came meanwhile, or all of it after a failure)
+    // waits for the next: soon after a write that went through, a while after one that failed.
+    const next = (ms: number) => {
       this.#writing = null;
-      // Reports applied while this write ran wait for the next one.
-      if (this.#dirty.size > 0) this.#schedule();
-    });
+      if (this.#dirty.size > 0) this.#due ??= this.#timer(ms);
+    };
+    this.#writing ??= this.#writeChunks().then(
+      () => next(TRAFFIC_QUIET_MS),
+      (error: unknown) => {
+        next(TRAFFIC_FLUSH_MS);
+        throw error;
+      },
+    );
     return this.#writing;
   }
 
@@ -235,7 +257,10 @@ class TrafficBuffer {
     this.#forgetIdle();
     let start = 0;
     try {
-      for (; start < dirty.length; start += FLUSH_CHUNK) await this.#writeChunk(dirty.slice(start, start + FLUSH_CHUNK));
+      for (; start < dirty.length; start += FLUSH_CHUNK) {
+        if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+        await this.#writeChunk(dirty.slice(start, start + FLUSH_CHUNK));
+      }
     } catch (error) {
       for (const [key, entry] of dirty.slice(start + FLUSH_CHUNK)) if (this.#tracked.get(key) === entry) this.#dirty.set(key, entry);
       // Whatever failed stays pending and is written again; a write that fails for another reason
@@ -243,7 +268,6 @@ class TrafficBuffer {
       if (error instanceof DatabaseUnavailableError) {
         if (!this.#unavailable) log.error("traffic cannot be written: the database is unavailable; refusing reports until it is back", { error });
         this.#unavailable = error;
-        this.#schedule();
       }
       throw error;
     }
@@ -264,6 +288,8 @@ class TrafficBuffer {
       };
       const pending = entry.pending;
       entry.pending = new Map();
+      // Reports that came since the write began are in this chunk's state already.
+      this.#dirty.delete(key);
       return { key, entry, write, pending };
     });
     let written: Set<string>;
@@ -311,7 +337,12 @@ function addSample(into: Map<number, SampleBytes>, at: number, connectionId: str
   } else into.set(at, { connectionId, resolution, at: new Date(at), bytesIn: bytes.bytesIn, bytesOut: bytes.bytesOut });
 }
 
-const buffers = new WeakMap<Db, TrafficBuffer>();
+/**
+ * One buffer per client for the whole process: server.ts and the Next.js bundle load their own
+ * copies of this module (as of lib/db), and two buffers on one client would each hold a part.
+ */
+const buffers = ((globalThis as unknown as { sessionConsoleTrafficBuffers?: WeakMap<Db, TrafficBuffer> }).sessionConsoleTrafficBuffers ??=
+  new WeakMap());
 const bufferOf = (db: Db) => {
   let buffer = buffers.get(db);
   if (!buffer) buffers.set(db, (buffer = new TrafficBuffer(db)));
