@@ -90,6 +90,8 @@ export const HOOK_TABLES = {
     counterIn: "bigint",
     counterOut: "bigint",
     countersAt: "datetime",
+    rateIn: "bigint",
+    rateOut: "bigint",
   },
   /** Written by the traffic statements (lib/traffic/bulk.ts). */
   TrafficSample: { resolution: "integer", at: "datetime", connectionId: "text", bytesIn: "bigint", bytesOut: "bigint" },

@@ -74,13 +74,18 @@ describe(`Current Users (${process.env.TEST_DATABASE ?? "sqlite"})`, () => {
     ]);
   });
 
-  it("gives the current rate from the last 30 seconds of samples", async () => {
+  it("gives the current rate between a tunnel's two latest readings while the later is recent", async () => {
     const view = await listCurrentUsers(t.db, query({ q: "bob" }), at(90));
     const bob = view.rows[0];
-    // bob moved 3,000 in and 6,000 out between 50 s and 80 s, sampled in the bucket of 80 s.
+    // bob's readings at 50 s and 80 s are 3,000 in and 6,000 out apart.
     expect(bob).toMatchObject({ username: "bob", group: null, server: "edge-a", vpnIp: "10.8.0.3" });
     expect(bob?.rateIn).toBe(100);
     expect(bob?.rateOut).toBe(200);
+    expect(view.totals).toMatchObject({ rateIn: 100, rateOut: 200 });
+    // 40 s after its latest reading, nothing is known of what the tunnel moves now.
+    const later = await listCurrentUsers(t.db, query({ q: "bob" }), at(120));
+    expect(later.rows[0]).toMatchObject({ rateIn: 0, rateOut: 0 });
+    expect(later.totals).toMatchObject({ rateIn: 0, rateOut: 0 });
   });
 
   it("shows the inactivity window's traffic against the user's threshold, and none without a threshold", async () => {
@@ -110,7 +115,7 @@ describe(`Current Users (${process.env.TEST_DATABASE ?? "sqlite"})`, () => {
   it("sorts by the current rate (in + out) on the server side", async () => {
     const ips = async (order: "asc" | "desc", extra: Record<string, unknown> = {}) =>
       (await listCurrentUsers(t.db, query({ sort: "rate", order, ...extra }), at(90))).rows.map((r) => r.clientIp);
-    // Since 60 s: bob 9,000 bytes, alice on edge-a 500, alice on edge-b 150.
+    // bob 300 bytes/s, alice on edge-a 500 bytes in 60 s, alice on edge-b one reading (no rate yet).
     expect(await ips("desc")).toEqual(["198.51.100.3", "198.51.100.1", "198.51.100.2"]);
     expect(await ips("asc")).toEqual(["198.51.100.2", "198.51.100.1", "198.51.100.3"]);
     expect(await ips("desc", { pageSize: 1, page: 2 })).toEqual(["198.51.100.1"]);

@@ -7,12 +7,12 @@ import type { Db } from "../db";
 import { Prisma } from "../generated/sqlite/client";
 import { BUILTIN_POLICY } from "../policy/fields";
 import { DEFAULT_SCOPE_KEY, groupScopeKey, resolveUserPolicies, userScopeKey, type PolicySubject } from "../policies";
-import { samplesOf, sampleTotals } from "../traffic/read";
+import { samplesOf } from "../traffic/read";
 import { trafficRetention } from "../traffic/retention";
 import { CURRENT_USERS_SORTS } from "./current-users-sorts";
 import { pageSchema, pageSizeSchema } from "../validation/common";
 
-/** The current rate is the traffic of this many recent seconds. */
+/** A tunnel's rate between its two latest readings is its current rate while the later is this recent. */
 export const RATE_WINDOW_SECONDS = 30;
 
 
@@ -51,7 +51,7 @@ export interface CurrentUserRow {
   connectedAt: string;
   bytesIn: number;
   bytesOut: number;
-  /** Bytes per second over the last RATE_WINDOW_SECONDS, rounded. */
+  /** Bytes per second between the tunnel's two latest readings; 0 when the later is older than RATE_WINDOW_SECONDS. */
   rateIn: number;
   rateOut: number;
   /** null when the user's policy sets no inactivity threshold. */
@@ -93,7 +93,7 @@ function contains(column: string, text: string): Prisma.Sql {
  * inside each aggregate is what made a search slow with thousands of tunnels up. Joins only the
  * tables the filters read.
  */
-function matching(query: CurrentUsersQuery): Prisma.Sql {
+function matching(query: CurrentUsersQuery, rateSince: Date): Prisma.Sql {
   const filters = [Prisma.sql`c."disconnectedAt" IS NULL`];
   if (query.server) filters.push(Prisma.sql`v."name" = ${query.server}`);
   if (query.group) filters.push(Prisma.sql`g."name" = ${query.group}`);
@@ -103,8 +103,11 @@ function matching(query: CurrentUsersQuery): Prisma.Sql {
   }
   const byUser = Boolean(query.q || query.group);
   const byServer = Boolean(query.q || query.server);
+  // A rate stands while its reading is recent; a tunnel nobody reported for a while moves nothing known.
+  const rate = (column: string) => Prisma.sql`CASE WHEN c."countersAt" >= ${rateSince} THEN c.${Prisma.raw(column)} ELSE 0 END`;
   return Prisma.sql`
-    SELECT c."id", c."serverId", s."userId", c."connectedAt", c."bytesIn", c."bytesOut"
+    SELECT c."id", c."serverId", s."userId", c."connectedAt", c."bytesIn", c."bytesOut",
+      ${rate('"rateIn"')} AS "rateIn", ${rate('"rateOut"')} AS "rateOut"
     FROM "Connection" c
       JOIN "Session" s ON s."id" = c."sessionId"
       ${byUser ? Prisma.sql`JOIN "VpnUser" u ON u."id" = s."userId" LEFT JOIN "Group" g ON g."id" = u."groupId"` : Prisma.empty}
@@ -115,40 +118,74 @@ function matching(query: CurrentUsersQuery): Prisma.Sql {
 /**
  * The inactivity window W and threshold B of each matched tunnel's user, for sorting by the
  * window's traffic: the nearest scope that sets each (user, group, DEFAULT, built-in), as
- * resolvePolicy takes them for the rows shown.
+ * resolvePolicy takes them for the rows shown. Each tunnel's user and scopes are looked up by key.
  */
 function inactivitySettings(): Prisma.Sql {
   const nearest = (column: string, builtin: number) =>
     Prisma.sql`COALESCE(up.${Prisma.raw(column)}, gp.${Prisma.raw(column)}, dp.${Prisma.raw(column)}, ${builtin})`;
   return Prisma.sql`
-    SELECT u."id" AS "userId",
-      ${nearest('"inactivityWindow"', BUILTIN_POLICY.inactivityWindow)} AS "window",
+    SELECT m."id", ${nearest('"inactivityWindow"', BUILTIN_POLICY.inactivityWindow)} AS "window",
       ${nearest('"inactivityBytes"', BUILTIN_POLICY.inactivityBytes)} AS threshold
-    FROM "VpnUser" u
+    FROM m JOIN "VpnUser" u ON u."id" = m."userId"
       LEFT JOIN "Policy" up ON up."scopeKey" = ${userScopeKey("")} || u."id"
       LEFT JOIN "Policy" gp ON gp."scopeKey" = ${groupScopeKey("")} || u."groupId"
-      LEFT JOIN "Policy" dp ON dp."scopeKey" = ${DEFAULT_SCOPE_KEY}
-    WHERE u."id" IN (SELECT "userId" FROM m)`;
+      LEFT JOIN "Policy" dp ON dp."scopeKey" = ${DEFAULT_SCOPE_KEY}`;
+}
+
+/** The window lengths in use, by any scope or the built-in policy, that can judge a tunnel. */
+async function windowLengths(db: Db): Promise<number[]> {
+  const set = await db.policy.findMany({ where: { inactivityWindow: { not: null } }, distinct: ["inactivityWindow"], select: { inactivityWindow: true } });
+  return [...new Set([BUILTIN_POLICY.inactivityWindow, ...set.map((row) => row.inactivityWindow ?? 0)])].filter((seconds) => seconds > 0);
 }
 
 /**
- * Whether sample `ts` lies in its tunnel's current inactivity window (wp."window" seconds back
- * from `now`), and the earliest time any window reaches back to: one bound time per window length
- * in use (any scope's setting or the built-in one), each compared with the column itself, so
- * neither database needs date arithmetic or a cast.
+ * The ids of one page of matched tunnels ordered by how much of its threshold each moved in its
+ * current window; tunnels without a threshold last, ties by id. Ranked here from two reads that
+ * need no join the database could plan badly: each tunnel's window and threshold, and the
+ * traffic per tunnel over each window length in use (one stretch of the samples' key).
  */
-async function inCurrentWindow(db: Db, now: Date): Promise<{ condition: Prisma.Sql; earliest: Date }> {
-  const set = await db.policy.findMany({ where: { inactivityWindow: { not: null } }, distinct: ["inactivityWindow"], select: { inactivityWindow: true } });
-  const lengths = [...new Set([BUILTIN_POLICY.inactivityWindow, ...set.map((row) => row.inactivityWindow ?? 0)])];
-  const each = lengths.map((seconds) => Prisma.sql`(wp."window" = ${seconds} AND ts."at" >= ${new Date(now.getTime() - seconds * 1000)})`);
-  return { condition: Prisma.sql`(${Prisma.join(each, " OR ")})`, earliest: new Date(now.getTime() - Math.max(...lengths) * 1000) };
+async function pageByWindow(db: Db, query: CurrentUsersQuery, m: Prisma.Sql, now: Date, resolution: number): Promise<string[]> {
+  const lengths = await windowLengths(db);
+  const sums = lengths.map(
+    (seconds, i) => Prisma.sql`SUM(CASE WHEN ts."at" >= ${new Date(now.getTime() - seconds * 1000)} THEN ts."bytesIn" + ts."bytesOut" ELSE 0 END) AS ${Prisma.raw(`"w${i}"`)}`,
+  );
+  const [tunnels, recent] = await Promise.all([
+    db.$queryRaw<Array<{ id: string; window: unknown; threshold: unknown }>>(Prisma.sql`
+      WITH m AS MATERIALIZED (${m})
+      ${inactivitySettings()}`),
+    lengths.length === 0
+      ? Promise.resolve([])
+      : db.$queryRaw<Array<Record<string, unknown> & { id: string }>>(Prisma.sql`
+          SELECT ts."connectionId" AS id, ${Prisma.join(sums)}
+          FROM "TrafficSample" ts
+          WHERE ts."resolution" = ${resolution} AND ts."at" >= ${new Date(now.getTime() - Math.max(...lengths) * 1000)}
+          GROUP BY ts."connectionId"`),
+  ]);
+  const moved = new Map(recent.map((row) => [row.id, lengths.map((_, i) => n(row[`w${i}`]))]));
+  const ranked = tunnels.map((tunnel) => {
+    const window = n(tunnel.window);
+    const threshold = n(tunnel.threshold);
+    const judged = window > 0 && threshold > 0;
+    const bytes = judged ? (moved.get(tunnel.id)?.[lengths.indexOf(window)] ?? 0) : 0;
+    return { id: tunnel.id, judged, share: judged ? bytes / threshold : 0 };
+  });
+  const direction = query.order === "asc" ? 1 : -1;
+  ranked.sort((a, b) => {
+    if (a.judged !== b.judged) return a.judged ? -1 : 1;
+    if (a.share !== b.share) return (a.share - b.share) * direction;
+    return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  });
+  const first = (query.page - 1) * query.pageSize;
+  return ranked.slice(first, first + query.pageSize).map((tunnel) => tunnel.id);
 }
 
 /** The ids of one page of matched tunnels (`m`) in the order asked for; ties by id. */
-async function pageOrder(db: Db, query: CurrentUsersQuery, now: Date, resolution: number): Promise<{ joins: Prisma.Sql; order: Prisma.Sql }> {
-  const dir = Prisma.raw(query.order === "asc" ? "ASC" : "DESC");
+type ColumnSort = Exclude<CurrentUsersQuery["sort"], "window">;
+
+function pageOrder(sort: ColumnSort, order: CurrentUsersQuery["order"]): { joins: Prisma.Sql; order: Prisma.Sql } {
+  const dir = Prisma.raw(order === "asc" ? "ASC" : "DESC");
   const none = { joins: Prisma.empty };
-  switch (query.sort) {
+  switch (sort) {
     case "user":
       return { joins: Prisma.sql`JOIN "VpnUser" u ON u."id" = m."userId"`, order: Prisma.sql`u."username" ${dir}` };
     case "server":
@@ -159,35 +196,53 @@ async function pageOrder(db: Db, query: CurrentUsersQuery, now: Date, resolution
       return { ...none, order: Prisma.sql`m."bytesOut" ${dir}` };
     case "connectedAt":
       return { ...none, order: Prisma.sql`m."connectedAt" ${dir}` };
-    case "rate": {
-      const since = new Date(now.getTime() - RATE_WINDOW_SECONDS * 1000);
-      return {
-        joins: Prisma.sql`LEFT JOIN (
-          SELECT ts."connectionId", SUM(ts."bytesIn" + ts."bytesOut") AS bytes FROM "TrafficSample" ts
-          WHERE ts."resolution" = ${resolution} AND ts."at" >= ${since} AND ts."connectionId" IN (SELECT "id" FROM m)
-          GROUP BY ts."connectionId") r ON r."connectionId" = m."id"`,
-        order: Prisma.sql`COALESCE(r.bytes, 0) ${dir}`,
-      };
-    }
-    case "window": {
-      // How much of its threshold each tunnel moved in its current window; tunnels without a
-      // threshold come last either way. The samples are read as one stretch of time (the longest
-      // window in use) and each counted in its own tunnel's window.
-      const window = await inCurrentWindow(db, now);
-      return {
-        joins: Prisma.sql`JOIN (${inactivitySettings()}) p ON p."userId" = m."userId"
-          LEFT JOIN (
-            SELECT w."id", SUM(ts."bytesIn" + ts."bytesOut") AS bytes
-            FROM "TrafficSample" ts
-              JOIN m w ON w."id" = ts."connectionId"
-              JOIN (${inactivitySettings()}) wp ON wp."userId" = w."userId"
-            WHERE ts."resolution" = ${resolution} AND ts."at" >= ${window.earliest} AND ${window.condition}
-            GROUP BY w."id") wb ON wb."id" = m."id"`,
-        order: Prisma.sql`CASE WHEN p."window" > 0 AND p.threshold > 0 THEN 0 ELSE 1 END ASC,
-          COALESCE(wb.bytes, 0) * 1.0 / NULLIF(p.threshold, 0) ${dir}`,
-      };
-    }
+    case "rate":
+      return { ...none, order: Prisma.sql`m."rateIn" + m."rateOut" ${dir}` };
   }
+}
+
+/** What a row of the page shows of its tunnel, its user and its server. */
+interface PageRow {
+  id: string;
+  sessionId: string;
+  userId: string;
+  username: string;
+  groupId: string | null;
+  groupName: string | null;
+  server: string;
+  clientIp: string;
+  vpnIp: string | null;
+  connectedAt: Date | string;
+  bytesIn: unknown;
+  bytesOut: unknown;
+  rateIn: unknown;
+  rateOut: unknown;
+  countersAt: Date | string | null;
+}
+
+/** The rows of a page in one statement (the client's relation loading took one per table). */
+async function pageRows(db: Db, ids: string[]): Promise<PageRow[]> {
+  if (ids.length === 0) return [];
+  return db.$queryRaw<PageRow[]>(Prisma.sql`
+    SELECT c."id", c."sessionId", s."userId", u."username", u."groupId", g."name" AS "groupName", v."name" AS server,
+      c."clientIp", c."vpnIp", c."connectedAt", c."bytesIn", c."bytesOut", c."rateIn", c."rateOut", c."countersAt"
+    FROM "Connection" c
+      JOIN "Session" s ON s."id" = c."sessionId"
+      JOIN "VpnUser" u ON u."id" = s."userId"
+      LEFT JOIN "Group" g ON g."id" = u."groupId"
+      JOIN "VpnServer" v ON v."id" = c."serverId"
+    WHERE c."id" IN (${Prisma.join(ids)})`);
+}
+
+/** The ids of one page of matched tunnels in a column's order, ties by id. */
+async function pageInOrder(db: Db, query: CurrentUsersQuery, sort: ColumnSort, m: Prisma.Sql): Promise<string[]> {
+  const { joins, order } = pageOrder(sort, query.order);
+  const rows = await db.$queryRaw<Array<{ id: string }>>(Prisma.sql`
+    WITH m AS MATERIALIZED (${m})
+    SELECT m."id" FROM m ${joins}
+    ORDER BY ${order}, m."id" ASC
+    LIMIT ${query.pageSize} OFFSET ${(query.page - 1) * query.pageSize}`);
+  return rows.map((row) => row.id);
 }
 
 /** The inactivity settings of many users at once: one query for all their scopes. */
@@ -207,47 +262,26 @@ const n = (value: unknown) => Number(value ?? 0);
 export async function listCurrentUsers(db: Db, query: CurrentUsersQuery, now = new Date()): Promise<CurrentUsersView> {
   const resolution = trafficRetention()[0].resolution;
   const rateSince = new Date(now.getTime() - RATE_WINDOW_SECONDS * 1000);
-  const perSecond = (bytes: unknown) => Math.round(n(bytes) / RATE_WINDOW_SECONDS);
-  const m = matching(query);
-  const { joins, order } = await pageOrder(db, query, now, resolution);
+  const m = matching(query, rateSince);
 
   // Totals and the per-server breakdown are sums in the database (loading the matched tunnels on
   // every 2 s refresh is what made this slow); the row without a server counts distinct users
   // over all servers.
   const [summary, pageIds] = await Promise.all([
     db.$queryRaw<Array<{ server: string | null; connections: unknown; users: unknown; bytes_in: unknown; bytes_out: unknown; rate_in: unknown; rate_out: unknown }>>(Prisma.sql`
-      WITH m AS MATERIALIZED (${m}),
-      r AS (
-        SELECT ts."connectionId", SUM(ts."bytesIn") AS rate_in, SUM(ts."bytesOut") AS rate_out FROM "TrafficSample" ts
-        WHERE ts."resolution" = ${resolution} AND ts."at" >= ${rateSince} AND ts."connectionId" IN (SELECT "id" FROM m)
-        GROUP BY ts."connectionId")
+      WITH m AS MATERIALIZED (${m})
       SELECT v."name" AS server, x.connections, x.users, x.bytes_in, x.bytes_out, x.rate_in, x.rate_out
       FROM (
         SELECT m."serverId", COUNT(*) AS connections, COUNT(DISTINCT m."userId") AS users,
-          SUM(m."bytesIn") AS bytes_in, SUM(m."bytesOut") AS bytes_out, SUM(r.rate_in) AS rate_in, SUM(r.rate_out) AS rate_out
-        FROM m LEFT JOIN r ON r."connectionId" = m."id" GROUP BY m."serverId") x
+          SUM(m."bytesIn") AS bytes_in, SUM(m."bytesOut") AS bytes_out, SUM(m."rateIn") AS rate_in, SUM(m."rateOut") AS rate_out
+        FROM m GROUP BY m."serverId") x
       JOIN "VpnServer" v ON v."id" = x."serverId"
       UNION ALL
       SELECT NULL, 0, COUNT(DISTINCT m."userId"), 0, 0, 0, 0 FROM m`),
-    db.$queryRaw<Array<{ id: string }>>(Prisma.sql`
-      WITH m AS MATERIALIZED (${m})
-      SELECT m."id" FROM m ${joins}
-      ORDER BY ${order}, m."id" ASC
-      LIMIT ${query.pageSize} OFFSET ${(query.page - 1) * query.pageSize}`),
+    query.sort === "window" ? pageByWindow(db, query, m, now, resolution) : pageInOrder(db, query, query.sort, m),
   ]);
-  const ids = pageIds.map((row) => row.id);
-  const [pageRows, recentBytes] = await Promise.all([
-    db.connection.findMany({
-      where: { id: { in: ids } },
-      include: {
-        server: { select: { name: true } },
-        session: { select: { id: true, user: { select: { id: true, username: true, groupId: true, group: { select: { name: true } } } } } },
-      },
-    }),
-    sampleTotals(db, ids, rateSince, now, now),
-  ]);
-  const byId = new Map(pageRows.map((row) => [row.id, row]));
-  const page = ids.flatMap((id) => byId.get(id) ?? []);
+  const byId = new Map((await pageRows(db, pageIds)).map((row) => [row.id, row]));
+  const page = pageIds.flatMap((id) => byId.get(id) ?? []);
 
   const servers = summary
     .filter((row) => row.server !== null)
@@ -258,14 +292,11 @@ export async function listCurrentUsers(db: Db, query: CurrentUsersQuery, now = n
         connections: n(row.connections),
         bytesIn: n(row.bytes_in),
         bytesOut: n(row.bytes_out),
-        rateIn: perSecond(row.rate_in),
-        rateOut: perSecond(row.rate_out),
+        rateIn: n(row.rate_in),
+        rateOut: n(row.rate_out),
       }),
     );
-  const rate = (id: string) => {
-    const sum = recentBytes.get(id);
-    return { rateIn: perSecond(sum?.bytesIn), rateOut: perSecond(sum?.bytesOut) };
-  };
+  const recent = (row: PageRow) => row.countersAt !== null && new Date(row.countersAt) >= rateSince;
   const sum = (key: "connections" | "bytesIn" | "bytesOut" | "rateIn" | "rateOut") => servers.reduce((total, s) => total + s[key], 0);
   const totals = {
     users: n(summary.find((row) => row.server === null)?.users),
@@ -276,7 +307,14 @@ export async function listCurrentUsers(db: Db, query: CurrentUsersQuery, now = n
     rateOut: sum("rateOut"),
   };
 
-  const pageUsers = [...new Map(page.map((row) => [row.session.user.id, row.session.user])).values()];
+  const pageUsers = [
+    ...new Map(
+      page.map((row): [string, PolicySubject] => [
+        row.userId,
+        { id: row.userId, username: row.username, groupId: row.groupId, group: row.groupName === null ? null : { name: row.groupName } },
+      ]),
+    ).values(),
+  ];
   const policies = await inactivityPolicies(db, pageUsers);
   const longestWindow = Math.max(0, ...[...policies.values()].map((p) => (p.threshold > 0 ? p.window : 0)));
   const windowSamples =
@@ -291,7 +329,7 @@ export async function listCurrentUsers(db: Db, query: CurrentUsersQuery, now = n
       : [];
 
   const rows = page.map((row): CurrentUserRow => {
-    const policy = policies.get(row.session.user.id);
+    const policy = policies.get(row.userId);
     let inactivity: InactivityView | null = null;
     if (policy && policy.window > 0 && policy.threshold > 0) {
       const since = now.getTime() - policy.window * 1000;
@@ -302,22 +340,23 @@ export async function listCurrentUsers(db: Db, query: CurrentUsersQuery, now = n
         window: policy.window,
         threshold: policy.threshold,
         bytes,
-        windowComplete: row.connectedAt.getTime() <= since,
+        windowComplete: new Date(row.connectedAt).getTime() <= since,
         enforced: policy.enforced,
       };
     }
     return {
       connectionId: row.id,
-      sessionId: row.session.id,
-      username: row.session.user.username,
-      group: row.session.user.group?.name ?? null,
-      server: row.server.name,
+      sessionId: row.sessionId,
+      username: row.username,
+      group: row.groupName,
+      server: row.server,
       clientIp: row.clientIp,
       vpnIp: row.vpnIp,
-      connectedAt: row.connectedAt.toISOString(),
+      connectedAt: new Date(row.connectedAt).toISOString(),
       bytesIn: n(row.bytesIn),
       bytesOut: n(row.bytesOut),
-      ...rate(row.id),
+      rateIn: recent(row) ? n(row.rateIn) : 0,
+      rateOut: recent(row) ? n(row.rateOut) : 0,
       inactivity,
     };
   });

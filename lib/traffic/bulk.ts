@@ -32,6 +32,8 @@ export interface CounterWrite {
   counterIn: bigint;
   counterOut: bigint;
   countersAt: Date;
+  rateIn: number;
+  rateOut: number;
   /** What the report adds to the connection's traffic samples. */
   samples: readonly SampleBytes[];
 }
@@ -101,7 +103,8 @@ export async function readCounters(db: Db, serverId: string, externalIds: readon
   }));
 }
 
-// The write's JSON: [id, before, bytesIn, bytesOut, counterIn, counterOut, countersAt, samples]
+// The write's JSON: [id, before, bytesIn, bytesOut, counterIn, counterOut, countersAt, samples,
+// rateIn, rateOut]
 // per connection, its samples as [resolution, at, bytesIn, bytesOut]. The samples travel inside
 // their connection's element, so each statement takes them from the connections it writes
 // without matching the two lists against each other.
@@ -128,7 +131,7 @@ const SQLITE_ADD_SAMPLES = directStatement(
 const SQLITE_WRITE_COUNTERS = directStatement(
   `UPDATE "Connection" SET
      "bytesIn" = v.value ->> 2, "bytesOut" = v.value ->> 3, "counterIn" = v.value ->> 4, "counterOut" = v.value ->> 5,
-     "countersAt" = v.value ->> 6
+     "countersAt" = v.value ->> 6, "rateIn" = v.value ->> 8, "rateOut" = v.value ->> 9
    FROM json_each(?) AS v
    WHERE "Connection"."id" = v.value ->> 0 AND +"Connection"."disconnectedAt" IS NULL AND "Connection"."countersAt" IS v.value ->> 1
    RETURNING "Connection"."id" AS "id"`,
@@ -144,7 +147,8 @@ const POSTGRES_WRITE = directStatement(
      UPDATE "Connection" SET
        "bytesIn" = CAST(v.value ->> 2 AS BIGINT), "bytesOut" = CAST(v.value ->> 3 AS BIGINT),
        "counterIn" = CAST(v.value ->> 4 AS BIGINT), "counterOut" = CAST(v.value ->> 5 AS BIGINT),
-       "countersAt" = CAST(v.value ->> 6 AS TIMESTAMP(3))
+       "countersAt" = CAST(v.value ->> 6 AS TIMESTAMP(3)),
+       "rateIn" = CAST(v.value ->> 8 AS BIGINT), "rateOut" = CAST(v.value ->> 9 AS BIGINT)
      FROM jsonb_array_elements(CAST(? AS JSONB)) AS v(value)
      WHERE "Connection"."id" = v.value ->> 0 AND "Connection"."disconnectedAt" IS NULL
        AND "Connection"."countersAt" IS NOT DISTINCT FROM CAST(v.value ->> 1 AS TIMESTAMP(3))
@@ -170,7 +174,7 @@ export async function writeCounters(db: Db, writes: readonly CounterWrite[]): Pr
     .map(
       (w) =>
         `[${str(w.id)},${w.before === null ? "null" : str(w.before)},${w.bytesIn},${w.bytesOut},${w.counterIn},${w.counterOut},${timestamp(w.countersAt)},` +
-        `[${w.samples.map((s) => `[${s.resolution},${timestamp(s.at)},${s.bytesIn},${s.bytesOut}]`).join(",")}]]`,
+        `[${w.samples.map((s) => `[${s.resolution},${timestamp(s.at)},${s.bytesIn},${s.bytesOut}]`).join(",")}],${w.rateIn},${w.rateOut}]`,
     )
     .join(",")}]`;
   const direct = driver(db);

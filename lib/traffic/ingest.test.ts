@@ -69,7 +69,7 @@ async function totals(ids: { connectionId: string; sessionId: string }) {
 }
 
 describe("applyReports", () => {
-  const start = { bytesIn: 0n, bytesOut: 0n, counterIn: 0n, counterOut: 0n, countersAt: null };
+  const start = { bytesIn: 0n, bytesOut: 0n, counterIn: 0n, counterOut: 0n, countersAt: null, rateIn: 0, rateOut: 0 };
 
   it("counts only what each report adds above the previous one", () => {
     const out = applyReports(start, [report("c", 100, 10, 1), report("c", 250, 30, 12)], 10);
@@ -79,6 +79,14 @@ describe("applyReports", () => {
       [at(10).getTime(), { bytesIn: 150n, bytesOut: 20n }],
     ]);
     expect(out).toMatchObject({ applied: 2, stale: 0, reset: false });
+  });
+
+  it("takes the rate from what a reading adds since the one before, and none across a restart", () => {
+    const first = applyReports(start, [report("c", 1000, 100, 10)], 10).counters;
+    expect(first).toMatchObject({ rateIn: 0, rateOut: 0 });
+    const second = applyReports(first, [report("c", 6000, 600, 15)], 10).counters;
+    expect(second).toMatchObject({ rateIn: 1000, rateOut: 100 });
+    expect(applyReports(second, [report("c", 10, 1, 20)], 10).counters).toMatchObject({ rateIn: 0, rateOut: 0 });
   });
 
   it("ignores a report no newer than the last one applied", () => {

@@ -37,6 +37,9 @@ export interface Counters {
   counterIn: bigint;
   counterOut: bigint;
   countersAt: Date | null;
+  /** Bytes per second between the two latest readings. */
+  rateIn: number;
+  rateOut: number;
 }
 
 /** Bytes per sample bucket (its start in ms). */
@@ -45,7 +48,8 @@ type Buckets = Map<number, { bytesIn: bigint; bytesOut: bigint }>;
 /**
  * Moves `counters` (in place) to the daemon's new cumulative values and returns what they add.
  * A restart loses what moved between the daemon's last report and its restart; counting the new
- * value as fresh bytes could count twice if the "restart" was a reordered report.
+ * value as fresh bytes could count twice if the "restart" was a reordered report. The rate is
+ * what the reading adds over the time since the one before (none after a restart).
  */
 export function advance(
   counters: Counters,
@@ -56,6 +60,9 @@ export function advance(
   const backwards = bytesIn < counters.counterIn || bytesOut < counters.counterOut;
   const deltaIn = backwards ? 0n : bytesIn - counters.counterIn;
   const deltaOut = backwards ? 0n : bytesOut - counters.counterOut;
+  const ms = counters.countersAt ? at.getTime() - counters.countersAt.getTime() : 0;
+  counters.rateIn = ms > 0 ? Math.floor((Number(deltaIn) * 1000) / ms) : 0;
+  counters.rateOut = ms > 0 ? Math.floor((Number(deltaOut) * 1000) / ms) : 0;
   counters.bytesIn += deltaIn;
   counters.bytesOut += deltaOut;
   counters.counterIn = bytesIn;
@@ -119,6 +126,8 @@ const IDLE_FORGET_MS = 10 * 60_000;
 /** What the console knows of one live connection: its counters as stored and as applied. */
 interface Tracked {
   id: string;
+  serverId: string;
+  externalId: string;
   /** countersAt as the database holds it, for the conditional write. */
   storedAt: string | null;
   /** The counters with every applied report, stored or not. */
@@ -140,9 +149,10 @@ interface Tracked {
  */
 class TrafficBuffer {
   readonly #db: Db;
-  readonly #tracked = new Map<string, Tracked>();
+  /** The connections known here, by server and the server's id for them. */
+  readonly #servers = new Map<string, Map<string, Tracked>>();
   /** The tracked connections with applied reports not written yet. */
-  #dirty = new Map<string, Tracked>();
+  #dirty = new Set<Tracked>();
   #forgotIdleAt = Date.now();
   /** The write after a pause in the reports, and the one due at the latest. */
   #quiet: NodeJS.Timeout | null = null;
@@ -167,25 +177,27 @@ class TrafficBuffer {
       if (list) list.push(dated);
       else byConnection.set(report.connectionId, [dated]);
     }
-    const key = (externalId: string) => `${serverId}\n${externalId}`;
+    let tracked = this.#servers.get(serverId);
+    if (!tracked) this.#servers.set(serverId, (tracked = new Map()));
     const ended = new Set<string>();
-    const missing = [...byConnection.keys()].filter((externalId) => !this.#tracked.has(key(externalId)));
+    const missing: string[] = [];
+    for (const externalId of byConnection.keys()) if (!tracked.has(externalId)) missing.push(externalId);
     if (missing.length > 0) {
       for (const row of await readCounters(this.#db, serverId, missing)) {
         if (row.ended) ended.add(row.externalId);
         // A report that came in while this one read keeps what it found.
-        else if (!this.#tracked.has(key(row.externalId))) this.#tracked.set(key(row.externalId), tracked(row));
+        else if (!tracked.has(row.externalId)) tracked.set(row.externalId, trackedConnection(serverId, row));
       }
     }
     const result: IngestResult = { applied: 0, stale: 0, resets: [], unknown: [], ended: [] };
+    const touched = now.getTime();
     for (const [externalId, list] of byConnection) {
-      const entryKey = key(externalId);
-      const entry = this.#tracked.get(entryKey);
+      const entry = tracked.get(externalId);
       if (!entry) {
         (ended.has(externalId) ? result.ended : result.unknown).push(externalId);
         continue;
       }
-      entry.touched = now.getTime();
+      entry.touched = touched;
       if (list.length > 1) list.sort((a, b) => a.at.getTime() - b.at.getTime());
       const outcome = applyReports(entry.current, list, resolution);
       result.stale += outcome.stale;
@@ -194,7 +206,7 @@ class TrafficBuffer {
       if (outcome.reset) result.resets.push(externalId);
       entry.current = outcome.counters;
       for (const [at, bytes] of outcome.buckets) addSample(entry.pending, at, entry.id, resolution, bytes);
-      this.#dirty.set(entryKey, entry);
+      this.#dirty.add(entry);
     }
     if (result.applied > 0) this.#schedule();
     return result;
@@ -210,8 +222,18 @@ class TrafficBuffer {
 
   /** Forgets a connection that ended here, so that its next report answers "ended". */
   forget(serverId: string, externalId: string): void {
-    const key = `${serverId}\n${externalId}`;
-    if (!this.#dirty.has(key)) this.#tracked.delete(key);
+    const entry = this.#servers.get(serverId)?.get(externalId);
+    if (entry && !this.#dirty.has(entry)) this.#drop(entry);
+  }
+
+  /** Whether `entry` is still what this console holds for its connection. */
+  #holds(entry: Tracked): boolean {
+    return this.#servers.get(entry.serverId)?.get(entry.externalId) === entry;
+  }
+
+  #drop(entry: Tracked): void {
+    if (this.#holds(entry)) this.#servers.get(entry.serverId)?.delete(entry.externalId);
+    this.#dirty.delete(entry);
   }
 
   /** A write after the next pause in the reports, and within TRAFFIC_FLUSH_MS whatever comes. */
@@ -253,7 +275,7 @@ class TrafficBuffer {
 
   async #writeChunks(): Promise<void> {
     const dirty = [...this.#dirty];
-    this.#dirty = new Map();
+    this.#dirty = new Set();
     this.#forgetIdle();
     let start = 0;
     try {
@@ -262,7 +284,7 @@ class TrafficBuffer {
         await this.#writeChunk(dirty.slice(start, start + FLUSH_CHUNK));
       }
     } catch (error) {
-      for (const [key, entry] of dirty.slice(start + FLUSH_CHUNK)) if (this.#tracked.get(key) === entry) this.#dirty.set(key, entry);
+      for (const entry of dirty.slice(start + FLUSH_CHUNK)) if (this.#holds(entry)) this.#dirty.add(entry);
       // Whatever failed stays pending and is written again; a write that fails for another reason
       // is logged and tried again with the next report.
       if (error instanceof DatabaseUnavailableError) {
@@ -275,9 +297,9 @@ class TrafficBuffer {
     this.#unavailable = null;
   }
 
-  async #writeChunk(chunk: [string, Tracked][]): Promise<void> {
+  async #writeChunk(chunk: Tracked[]): Promise<void> {
     // What each connection holds now; reports applied while the write runs wait for the next one.
-    const taken = chunk.map(([key, entry]) => {
+    const taken = chunk.map((entry) => {
       const write: CounterWrite = {
         id: entry.id,
         before: entry.storedAt,
@@ -289,28 +311,25 @@ class TrafficBuffer {
       const pending = entry.pending;
       entry.pending = new Map();
       // Reports that came since the write began are in this chunk's state already.
-      this.#dirty.delete(key);
-      return { key, entry, write, pending };
+      this.#dirty.delete(entry);
+      return { entry, write, pending };
     });
     let written: Set<string>;
     try {
       written = await writeCounters(this.#db, taken.map((t) => t.write));
     } catch (error) {
       // Nothing of the chunk was written: it waits for the next write, with what came meanwhile.
-      for (const { key, entry, pending } of taken) {
+      for (const { entry, pending } of taken) {
         for (const [at, sample] of entry.pending) addSample(pending, at, entry.id, sample.resolution, sample);
         entry.pending = pending;
-        if (this.#tracked.get(key) === entry) this.#dirty.set(key, entry);
+        if (this.#holds(entry)) this.#dirty.add(entry);
       }
       throw error;
     }
-    for (const { key, entry, write } of taken) {
+    for (const { entry, write } of taken) {
       if (written.has(entry.id)) entry.storedAt = storedTimestamp(write.countersAt);
       // Another writer moved the connection, or it ended: what it stored wins, with what came meanwhile.
-      else if (this.#tracked.get(key) === entry) {
-        this.#tracked.delete(key);
-        this.#dirty.delete(key);
-      }
+      else this.#drop(entry);
     }
   }
 
@@ -319,13 +338,23 @@ class TrafficBuffer {
     const now = Date.now();
     if (now - this.#forgotIdleAt < 60_000) return;
     this.#forgotIdleAt = now;
-    for (const [key, entry] of this.#tracked) if (now - entry.touched > IDLE_FORGET_MS && !this.#dirty.has(key)) this.#tracked.delete(key);
+    for (const tracked of this.#servers.values()) {
+      for (const [externalId, entry] of tracked) if (now - entry.touched > IDLE_FORGET_MS && !this.#dirty.has(entry)) tracked.delete(externalId);
+    }
   }
 }
 
-function tracked(row: StoredCounters): Tracked {
+function trackedConnection(serverId: string, row: StoredCounters): Tracked {
   const { bytesIn, bytesOut, counterIn, counterOut, countersAt } = row;
-  return { id: row.id, storedAt: row.countersAtStored, current: { bytesIn, bytesOut, counterIn, counterOut, countersAt }, pending: new Map(), touched: 0 };
+  return {
+    id: row.id,
+    serverId,
+    externalId: row.externalId,
+    storedAt: row.countersAtStored,
+    current: { bytesIn, bytesOut, counterIn, counterOut, countersAt, rateIn: 0, rateOut: 0 },
+    pending: new Map(),
+    touched: 0,
+  };
 }
 
 /** Adds bytes to a pending sample; a console writes samples of one resolution, its finest tier's. */
@@ -370,14 +399,16 @@ export function forgetConnection(db: Db, serverId: string, externalId: string): 
 
 /** The disconnect hook's final counters: the connection's last totals and what they add. */
 export function finalCounters(
-  connection: Counters,
+  connection: Omit<Counters, "rateIn" | "rateOut">,
   bytesIn: bigint,
   bytesOut: bigint,
   at: Date,
 ): { counters: Counters; deltaIn: bigint; deltaOut: bigint } {
   const { bytesIn: totalIn, bytesOut: totalOut, counterIn, counterOut, countersAt } = connection;
-  const counters = { bytesIn: totalIn, bytesOut: totalOut, counterIn, counterOut, countersAt };
+  const counters = { bytesIn: totalIn, bytesOut: totalOut, counterIn, counterOut, countersAt, rateIn: 0, rateOut: 0 };
   const { deltaIn, deltaOut } = advance(counters, bytesIn, bytesOut, at);
+  // An ended tunnel moves nothing any more.
+  counters.rateIn = counters.rateOut = 0;
   return { counters, deltaIn, deltaOut };
 }
 

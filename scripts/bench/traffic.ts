@@ -194,12 +194,14 @@ async function seed(count: number) {
   const { cliActor } = await import("../../lib/actor");
   const { registerServer } = await import("../../lib/servers");
   const { createApiToken } = await import("../../lib/api-tokens");
-  const { effectivePolicyFor } = await import("../../lib/policies");
+  const { effectivePolicyFor, updateScopePolicy } = await import("../../lib/policies");
 
   const database = await createTestDb();
   const { db } = database;
   const { token: serverToken, server } = await registerServer(db, cliActor(), { name: "bench-edge", kind: "openvpn" });
   const { token: apiToken } = await createApiToken(db, cliActor(), { name: "bench", role: "admin" });
+  // An inactivity threshold on DEFAULT, so that every tunnel shows its window against it.
+  await updateScopePolicy(db, cliActor(), { scope: "default" }, { inactivityWindow: 60, inactivityBytes: 100_000 });
   const policy = await effectivePolicyFor(db, { id: "", username: "", groupId: null, group: null });
   const now = new Date();
   for (let start = 0; start < count; start += 1000) {
@@ -231,7 +233,7 @@ async function seed(count: number) {
     await db.session.createMany({ data: rows.map((row) => row.session) });
     await db.connection.createMany({ data: rows.map((row) => row.connection) });
   }
-  return { database, serverToken, apiToken, startAt: Math.floor(now.getTime() / 1000) - 3600 };
+  return { database, serverToken, apiToken };
 }
 
 export interface LatencyFigures {
@@ -312,7 +314,7 @@ export async function benchTraffic(options: TrafficBenchOptions): Promise<Traffi
 
   ensureBuild();
   console.log(`seeding ${count} users with an active session and an open connection each (${options.postgres ? "PostgreSQL" : "SQLite"})...`);
-  const { database, serverToken, apiToken, startAt } = await seed(count);
+  const { database, serverToken, apiToken } = await seed(count);
   await database.db.$disconnect();
   const dir = mkdtempSync(path.join(os.tmpdir(), "bench-traffic-"));
   const children: ChildProcess[] = [];
@@ -325,6 +327,9 @@ export async function benchTraffic(options: TrafficBenchOptions): Promise<Traffi
 
     const job = (baseUrl: string) => {
       const file = path.join(dir, `job-${baseUrl.split(":").pop()}.json`);
+      // The readings a second apart, the last one read as the load starts: Current Users, right
+      // after, sees recent rates and inactivity windows.
+      const startAt = Math.floor(Date.now() / 1000) - roundOf(batches * BATCH_SIZE - 1, count);
       writeFileSync(file, JSON.stringify({ baseUrl, serverToken, concurrency, connections: count, batches, startAt } satisfies Job));
       return file;
     };

@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "Connection" ADD COLUMN     "rateIn" BIGINT NOT NULL DEFAULT 0,
+ADD COLUMN     "rateOut" BIGINT NOT NULL DEFAULT 0;
+
