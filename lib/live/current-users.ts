@@ -234,15 +234,48 @@ async function pageRows(db: Db, ids: string[]): Promise<PageRow[]> {
     WHERE c."id" IN (${Prisma.join(ids)})`);
 }
 
-/** The ids of one page of matched tunnels in a column's order, ties by id. */
-async function pageInOrder(db: Db, query: CurrentUsersQuery, sort: ColumnSort, m: Prisma.Sql): Promise<string[]> {
-  const { joins, order } = pageOrder(sort, query.order);
-  const rows = await db.$queryRaw<Array<{ id: string }>>(Prisma.sql`
+/** A row of the statement that sums the matched tunnels and, for a column's order, names a page. */
+interface SummaryRow {
+  kind: "server" | "all" | "page";
+  server: string | null;
+  connections: unknown;
+  users: unknown;
+  bytes_in: unknown;
+  bytes_out: unknown;
+  rate_in: unknown;
+  rate_out: unknown;
+  id: string | null;
+  ord: unknown;
+}
+
+/**
+ * Totals and the per-server breakdown as sums in the database (loading the matched tunnels on
+ * every 2 s refresh is what made this slow); the row of kind "all" counts distinct users over all
+ * servers. `page` adds the page's ids in order, so the tunnels are matched once for both.
+ */
+function summary(m: Prisma.Sql, page: Prisma.Sql = Prisma.empty): Prisma.Sql {
+  return Prisma.sql`
     WITH m AS MATERIALIZED (${m})
-    SELECT m."id" FROM m ${joins}
-    ORDER BY ${order}, m."id" ASC
-    LIMIT ${query.pageSize} OFFSET ${(query.page - 1) * query.pageSize}`);
-  return rows.map((row) => row.id);
+    SELECT 'server' AS kind, v."name" AS server, x.connections, x.users, x.bytes_in, x.bytes_out, x.rate_in, x.rate_out, NULL AS id, 0 AS ord
+    FROM (
+      SELECT m."serverId", COUNT(*) AS connections, COUNT(DISTINCT m."userId") AS users,
+        SUM(m."bytesIn") AS bytes_in, SUM(m."bytesOut") AS bytes_out, SUM(m."rateIn") AS rate_in, SUM(m."rateOut") AS rate_out
+      FROM m GROUP BY m."serverId") x
+    JOIN "VpnServer" v ON v."id" = x."serverId"
+    UNION ALL
+    SELECT 'all', NULL, 0, COUNT(DISTINCT m."userId"), 0, 0, 0, 0, NULL, 0 FROM m
+    ${page}`;
+}
+
+/** The page of matched tunnels in a column's order (ties by id), as rows of the summary. */
+function pageInOrder(query: CurrentUsersQuery, sort: ColumnSort): Prisma.Sql {
+  const { joins, order } = pageOrder(sort, query.order);
+  const first = (query.page - 1) * query.pageSize;
+  return Prisma.sql`
+    UNION ALL
+    SELECT 'page', NULL, 0, 0, 0, 0, 0, 0, r."id", r.ord
+    FROM (SELECT m."id", ROW_NUMBER() OVER (ORDER BY ${order}, m."id" ASC) AS ord FROM m ${joins}) r
+    WHERE r.ord > ${first} AND r.ord <= ${first + query.pageSize}`;
 }
 
 /** The inactivity settings of many users at once: one query for all their scopes. */
@@ -264,27 +297,22 @@ export async function listCurrentUsers(db: Db, query: CurrentUsersQuery, now = n
   const rateSince = new Date(now.getTime() - RATE_WINDOW_SECONDS * 1000);
   const m = matching(query, rateSince);
 
-  // Totals and the per-server breakdown are sums in the database (loading the matched tunnels on
-  // every 2 s refresh is what made this slow); the row without a server counts distinct users
-  // over all servers.
-  const [summary, pageIds] = await Promise.all([
-    db.$queryRaw<Array<{ server: string | null; connections: unknown; users: unknown; bytes_in: unknown; bytes_out: unknown; rate_in: unknown; rate_out: unknown }>>(Prisma.sql`
-      WITH m AS MATERIALIZED (${m})
-      SELECT v."name" AS server, x.connections, x.users, x.bytes_in, x.bytes_out, x.rate_in, x.rate_out
-      FROM (
-        SELECT m."serverId", COUNT(*) AS connections, COUNT(DISTINCT m."userId") AS users,
-          SUM(m."bytesIn") AS bytes_in, SUM(m."bytesOut") AS bytes_out, SUM(m."rateIn") AS rate_in, SUM(m."rateOut") AS rate_out
-        FROM m GROUP BY m."serverId") x
-      JOIN "VpnServer" v ON v."id" = x."serverId"
-      UNION ALL
-      SELECT NULL, 0, COUNT(DISTINCT m."userId"), 0, 0, 0, 0 FROM m`),
-    query.sort === "window" ? pageByWindow(db, query, m, now, resolution) : pageInOrder(db, query, query.sort, m),
-  ]);
+  let sums: SummaryRow[];
+  let pageIds: string[];
+  if (query.sort === "window") {
+    [sums, pageIds] = await Promise.all([db.$queryRaw<SummaryRow[]>(summary(m)), pageByWindow(db, query, m, now, resolution)]);
+  } else {
+    sums = await db.$queryRaw<SummaryRow[]>(summary(m, pageInOrder(query, query.sort)));
+    pageIds = sums
+      .filter((row) => row.kind === "page")
+      .sort((a, b) => n(a.ord) - n(b.ord))
+      .map((row) => row.id as string);
+  }
   const byId = new Map((await pageRows(db, pageIds)).map((row) => [row.id, row]));
   const page = pageIds.flatMap((id) => byId.get(id) ?? []);
 
-  const servers = summary
-    .filter((row) => row.server !== null)
+  const servers = sums
+    .filter((row) => row.kind === "server")
     .map(
       (row): ServerBreakdown => ({
         server: row.server as string,
@@ -299,7 +327,7 @@ export async function listCurrentUsers(db: Db, query: CurrentUsersQuery, now = n
   const recent = (row: PageRow) => row.countersAt !== null && new Date(row.countersAt) >= rateSince;
   const sum = (key: "connections" | "bytesIn" | "bytesOut" | "rateIn" | "rateOut") => servers.reduce((total, s) => total + s[key], 0);
   const totals = {
-    users: n(summary.find((row) => row.server === null)?.users),
+    users: n(sums.find((row) => row.kind === "all")?.users),
     connections: sum("connections"),
     bytesIn: sum("bytesIn"),
     bytesOut: sum("bytesOut"),
