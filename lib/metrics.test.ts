@@ -7,6 +7,7 @@ import { cliActor } from "./actor";
 import { serveHook } from "./hooks/node";
 import { renderMetrics } from "./metrics";
 import { registerServer } from "./servers";
+import { flushTraffic } from "./traffic/ingest";
 import { createTestDb, type TestDb } from "./testing/test-db";
 import { createVpnUser } from "./vpn-users";
 
@@ -79,5 +80,24 @@ describe(`metrics (${process.env.TEST_DATABASE ?? "sqlite"})`, () => {
     );
     expect(text).not.toContain('session_console_server_last_seen_timestamp_seconds{server="metrics-idle"}');
     expect(text).toContain("session_console_process_resident_memory_bytes");
+  });
+
+  it("shows the tunnels whose traffic waits to be written, and how long the writes take", async () => {
+    const before = await scrape();
+    const tunnel = { username: "mia", client_ip: "203.0.113.9", client_port: "40001", connection_id: "203.0.113.9:40001" };
+    expect((await hook("auth", { ...login, client_port: "40001" })).status).toBe(200);
+    expect((await hook("connect", tunnel)).status).toBe(200);
+    const report = await fetch(`${base}/api/hooks/v1/traffic`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ connections: [{ connection_id: tunnel.connection_id, bytes_received: 500, bytes_sent: 50 }] }),
+    });
+    expect(report.status).toBe(200);
+    expect(value(await scrape(), "session_console_traffic_pending_connections")).toBe(1);
+    await flushTraffic(t.db);
+    const after = await scrape();
+    expect(value(after, "session_console_traffic_pending_connections")).toBe(0);
+    const writes = (text: string) => value(text, 'session_console_traffic_write_duration_seconds_count{outcome="written"}');
+    expect(writes(after) - writes(before)).toBe(1);
   });
 });

@@ -52,6 +52,18 @@ function createMetrics() {
       labelNames: ["server"] as const,
       registers: [registry],
     }),
+    trafficPending: new Gauge({
+      name: "session_console_traffic_pending_connections",
+      help: "Tunnels with traffic reports this instance applied and has not written to the database yet.",
+      registers: [registry],
+    }),
+    trafficWrites: new Histogram({
+      name: "session_console_traffic_write_duration_seconds",
+      help: "Time to write one transaction of applied traffic reports (a few thousand tunnels at most), by outcome.",
+      labelNames: ["outcome"] as const,
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
     agentLastSeen: new Gauge({
       name: "session_console_agent_last_seen_timestamp_seconds",
       help: "When each VPN server's agent last polled the console (Unix time; absent if never).",
@@ -79,6 +91,16 @@ export function observeHookRequest(path: string, status: number, seconds: number
   if ((endpoint === "auth" || endpoint === "connect") && (status === 200 || status === 403)) {
     m.hookDecisions.inc({ endpoint, outcome: status === 200 ? "allow" : "deny" });
   }
+}
+
+/** How many tunnels wait for their traffic to be written, after each report and each write. */
+export function setTrafficPending(connections: number): void {
+  metrics().trafficPending.set(connections);
+}
+
+/** Records one write of applied traffic reports. */
+export function observeTrafficWrite(seconds: number, ok: boolean): void {
+  metrics().trafficWrites.observe({ outcome: ok ? "written" : "failed" }, seconds);
 }
 
 /** The Prometheus text exposition, with the database figures read now. */

@@ -5,6 +5,7 @@
 import type { Db, Tx } from "../db";
 import { DatabaseUnavailableError } from "../errors";
 import { log } from "../log";
+import { observeTrafficWrite, setTrafficPending } from "../metrics";
 import { addSamples, readCounters, storedTimestamp, writeCounters, type CounterWrite, type StoredCounters } from "./bulk";
 import { trafficRetention } from "./retention";
 import { bucketStart, type SampleBytes } from "./samples";
@@ -208,7 +209,10 @@ class TrafficBuffer {
       for (const [at, bytes] of outcome.buckets) addSample(entry.pending, at, entry.id, resolution, bytes);
       this.#dirty.add(entry);
     }
-    if (result.applied > 0) this.#schedule();
+    if (result.applied > 0) {
+      setTrafficPending(this.#dirty.size);
+      this.#schedule();
+    }
     return result;
   }
 
@@ -261,6 +265,7 @@ class TrafficBuffer {
     // waits for the next: soon after a write that went through, a while after one that failed.
     const next = (ms: number) => {
       this.#writing = null;
+      setTrafficPending(this.#dirty.size);
       if (this.#dirty.size > 0) this.#due ??= this.#timer(ms);
     };
     this.#writing ??= this.#writeChunks().then(
@@ -315,9 +320,12 @@ class TrafficBuffer {
       return { entry, write, pending };
     });
     let written: Set<string>;
+    const started = performance.now();
     try {
       written = await writeCounters(this.#db, taken.map((t) => t.write));
+      observeTrafficWrite((performance.now() - started) / 1000, true);
     } catch (error) {
+      observeTrafficWrite((performance.now() - started) / 1000, false);
       // Nothing of the chunk was written: it waits for the next write, with what came meanwhile.
       for (const { entry, pending } of taken) {
         for (const [at, sample] of entry.pending) addSample(pending, at, entry.id, sample.resolution, sample);
