@@ -299,4 +299,37 @@ describe("faults under live sessions", () => {
       ]);
     }
   });
+
+  it("the daemon killed with SIGKILL: the disconnect of a tunnel that never came back is recovered from the agent's list of tunnels", async () => {
+    const [frank, grace] = users;
+    if (!frank || !grace) throw new Error("setup did not complete");
+    const frankSession = (await sessionsOf(frank.username))[0];
+    const frankBefore = [...(await liveConnections()).values()].find((c) => c.sessionId === frankSession?.id);
+    if (!frankBefore) throw new Error("frank has no live tunnel");
+    const agentSince = await logOffset(agent?.logPath ?? "");
+
+    // No client-disconnect runs for a daemon that is killed; frank leaves while it is down.
+    await server.stop("SIGKILL");
+    await frank.client.stop();
+    await server.start();
+    const graceSince = await grace.client.logOffset();
+    await grace.client.signal("SIGUSR1");
+    await grace.client.waitConnected(graceSince);
+    await waitForLog(agent?.logPath ?? "", /openvpn: connected to .*, \d+ clients/, 40_000, agentSince);
+
+    // The agent's next list of the daemon's tunnels (at most 30 s apart) lacks frank's.
+    const [session] = await waitForSessions(
+      frank.username,
+      "frank's tunnel ended by the console, his session dormant",
+      (s) => s.length === 1 && s[0]?.state === "dormant" && s[0].connections.every((c) => c.disconnectedAt !== null),
+      90_000,
+    );
+    const ended = session?.connections.find((c) => c.id === frankBefore.id);
+    expect(ended).toMatchObject({ endReason: "unknown" });
+    expect(ended?.bytesIn).toBeGreaterThanOrEqual(frankBefore.bytesIn);
+    const [graceSession] = await sessionsOf(grace.username);
+    expect(graceSession?.state).toBe("active");
+    expect(graceSession?.connections.filter((c) => c.disconnectedAt === null)).toHaveLength(1);
+    users.splice(0, 1);
+  }, 180_000);
 });

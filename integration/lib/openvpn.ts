@@ -49,7 +49,8 @@ export interface OpenVpnServer {
   /** `client-kill CID`: drops the tunnel; the client reconnects (with its session token). */
   killClient(clientId: number): Promise<void>;
   logOffset(): Promise<number>;
-  stop(): Promise<void>;
+  /** SIGTERM by default (clients are told to restart, hooks run); SIGKILL as a crash would end it. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
   /** Starts the daemon again after `stop`, with the same configuration (its counters start at 0). */
   start(): Promise<void>;
 }
@@ -122,7 +123,7 @@ export async function startOpenVpnServer(pki: Pki, options: OpenVpnServerOptions
       await management(`client-kill ${clientId}`);
     },
     logOffset: () => logOffset(logPath),
-    stop: () => stopByPidFile(pidFile, "openvpn"),
+    stop: (signal) => stopByPidFile(pidFile, "openvpn", signal),
     async start() {
       const since = await logOffset(logPath);
       await startDaemon(SERVER_NS, configPath, pidFile, logPath);
