@@ -7,7 +7,7 @@ import type { Db } from "../db";
 import { Prisma } from "../generated/sqlite/client";
 import { BUILTIN_POLICY } from "../policy/fields";
 import { DEFAULT_SCOPE_KEY, groupScopeKey, resolveUserPolicies, userScopeKey, type PolicySubject } from "../policies";
-import { samplesOf } from "../traffic/read";
+import { samplesOf, sampleTotals } from "../traffic/read";
 import { trafficRetention } from "../traffic/retention";
 import { CURRENT_USERS_SORTS } from "./current-users-sorts";
 import { pageSchema, pageSizeSchema } from "../validation/common";
@@ -132,9 +132,12 @@ function inactivitySettings(): Prisma.Sql {
       LEFT JOIN "Policy" dp ON dp."scopeKey" = ${DEFAULT_SCOPE_KEY}`;
 }
 
+/** Bucket lookups above which the window order sums one stretch of every tunnel's samples instead. */
+const WINDOW_LOOKUPS = 20_000;
+
 /** The window lengths in use, by any scope or the built-in policy, that can judge a tunnel. */
 async function windowLengths(db: Db): Promise<number[]> {
-  const set = await db.policy.findMany({ where: { inactivityWindow: { not: null } }, distinct: ["inactivityWindow"], select: { inactivityWindow: true } });
+  const set = await db.policy.findMany({ where: { inactivityWindow: { gt: 0 } }, select: { inactivityWindow: true } });
   return [...new Set([BUILTIN_POLICY.inactivityWindow, ...set.map((row) => row.inactivityWindow ?? 0)])].filter((seconds) => seconds > 0);
 }
 
@@ -145,23 +148,13 @@ async function windowLengths(db: Db): Promise<number[]> {
  * traffic per tunnel over each window length in use (one stretch of the samples' key).
  */
 async function pageByWindow(db: Db, query: CurrentUsersQuery, m: Prisma.Sql, now: Date, resolution: number): Promise<string[]> {
-  const lengths = await windowLengths(db);
-  const sums = lengths.map(
-    (seconds, i) => Prisma.sql`SUM(CASE WHEN ts."at" >= ${new Date(now.getTime() - seconds * 1000)} THEN ts."bytesIn" + ts."bytesOut" ELSE 0 END) AS ${Prisma.raw(`"w${i}"`)}`,
-  );
-  const [tunnels, recent] = await Promise.all([
+  const [lengths, tunnels] = await Promise.all([
+    windowLengths(db),
     db.$queryRaw<Array<{ id: string; window: unknown; threshold: unknown }>>(Prisma.sql`
       WITH m AS MATERIALIZED (${m})
       ${inactivitySettings()}`),
-    lengths.length === 0
-      ? Promise.resolve([])
-      : db.$queryRaw<Array<Record<string, unknown> & { id: string }>>(Prisma.sql`
-          SELECT ts."connectionId" AS id, ${Prisma.join(sums)}
-          FROM "TrafficSample" ts
-          WHERE ts."resolution" = ${resolution} AND ts."at" >= ${new Date(now.getTime() - Math.max(...lengths) * 1000)}
-          GROUP BY ts."connectionId"`),
   ]);
-  const moved = new Map(recent.map((row) => [row.id, lengths.map((_, i) => n(row[`w${i}`]))]));
+  const moved = await windowTraffic(db, tunnels.map((tunnel) => tunnel.id), lengths, now, resolution);
   const ranked = tunnels.map((tunnel) => {
     const window = n(tunnel.window);
     const threshold = n(tunnel.threshold);
@@ -179,7 +172,29 @@ async function pageByWindow(db: Db, query: CurrentUsersQuery, m: Prisma.Sql, now
   return ranked.slice(first, first + query.pageSize).map((tunnel) => tunnel.id);
 }
 
-/** The ids of one page of matched tunnels (`m`) in the order asked for; ties by id. */
+/**
+ * Bytes (in + out) each of the tunnels moved over each window length, ending now. A few tunnels
+ * (a search) by their named buckets; many by one stretch of the samples, summed per tunnel there.
+ */
+async function windowTraffic(db: Db, ids: string[], lengths: number[], now: Date, resolution: number): Promise<Map<string, number[]>> {
+  if (lengths.length === 0 || ids.length === 0) return new Map();
+  const longest = Math.max(...lengths);
+  const since = (seconds: number) => now.getTime() - seconds * 1000;
+  if ((ids.length * longest) / resolution <= WINDOW_LOOKUPS) {
+    const perLength = await Promise.all(lengths.map((seconds) => sampleTotals(db, ids, new Date(since(seconds)), now, now)));
+    return new Map(ids.map((id) => [id, perLength.map((totals) => n(totals.get(id)?.bytesIn) + n(totals.get(id)?.bytesOut))]));
+  }
+  const sums = lengths.map(
+    (seconds, i) => Prisma.sql`SUM(CASE WHEN ts."at" >= ${new Date(since(seconds))} THEN ts."bytesIn" + ts."bytesOut" ELSE 0 END) AS ${Prisma.raw(`"w${i}"`)}`,
+  );
+  const rows = await db.$queryRaw<Array<Record<string, unknown> & { id: string }>>(Prisma.sql`
+    SELECT ts."connectionId" AS id, ${Prisma.join(sums)}
+    FROM "TrafficSample" ts
+    WHERE ts."resolution" = ${resolution} AND ts."at" >= ${new Date(since(longest))}
+    GROUP BY ts."connectionId"`);
+  return new Map(rows.map((row) => [row.id, lengths.map((_, i) => n(row[`w${i}`]))]));
+}
+
 type ColumnSort = Exclude<CurrentUsersQuery["sort"], "window">;
 
 function pageOrder(sort: ColumnSort, order: CurrentUsersQuery["order"]): { joins: Prisma.Sql; order: Prisma.Sql } {

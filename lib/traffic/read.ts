@@ -78,7 +78,7 @@ export async function samplesOf(db: Db | Tx, connectionIds: readonly string[], f
   return reads.flat();
 }
 
-/** Bytes (in, out) per connection over its samples dated from `from` to `to`. */
+/** Bytes (in, out) per connection over its samples dated from `from` to `to`, summed by the database. */
 export async function sampleTotals(
   db: Db | Tx,
   connectionIds: readonly string[],
@@ -87,11 +87,16 @@ export async function sampleTotals(
   now = new Date(),
 ): Promise<Map<string, { bytesIn: bigint; bytesOut: bigint }>> {
   const totals = new Map<string, { bytesIn: bigint; bytesOut: bigint }>();
-  for (const sample of await samplesOf(db, connectionIds, from, to, now)) {
-    const total = totals.get(sample.connectionId) ?? { bytesIn: 0n, bytesOut: 0n };
-    total.bytesIn += sample.bytesIn;
-    total.bytesOut += sample.bytesOut;
-    totals.set(sample.connectionId, total);
+  const sums = await Promise.all(
+    sampleFilters(connectionIds, from, to, trafficRetention(), now).map((where) =>
+      db.trafficSample.groupBy({ by: ["connectionId"], where, _sum: { bytesIn: true, bytesOut: true } }),
+    ),
+  );
+  for (const row of sums.flat()) {
+    const total = totals.get(row.connectionId) ?? { bytesIn: 0n, bytesOut: 0n };
+    total.bytesIn += row._sum.bytesIn ?? 0n;
+    total.bytesOut += row._sum.bytesOut ?? 0n;
+    totals.set(row.connectionId, total);
   }
   return totals;
 }
