@@ -60,7 +60,7 @@ describe(`tunnels the daemon no longer has (${process.env.TEST_DATABASE ?? "sqli
     const listed = await tunnel(server, at(0));
     const recent = await tunnel(server, at(100));
     const elsewhere = await tunnel(other, at(0));
-    await reportTraffic(t.db, server, { connections: [{ connection_id: gone.connectionId, bytes_received: 5000, bytes_sent: 7000, at: at(50).getTime() / 1000 }] });
+    await reportTraffic(t.db, server, { connections: [{ connection_id: gone.connectionId, bytes_received: 5000, bytes_sent: 7000, at: at(50).getTime() / 1000 }] }, at(60));
 
     // Read at 120 s: the recent tunnel came up within the margin before it, so it may simply not be listed yet.
     const listAt = new Date(at(100).getTime() + VANISHED_MARGIN_MS - 1000);

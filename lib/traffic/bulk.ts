@@ -21,6 +21,8 @@ export interface StoredCounters {
   countersAt: Date | null;
   /** countersAt exactly as stored, so a conditional write can compare it without rounding. */
   countersAtStored: string | null;
+  /** When the tunnel came up: readings dated before it belong to an earlier tunnel with its id. */
+  connectedAt: Date;
 }
 
 export interface CounterWrite {
@@ -76,21 +78,22 @@ const READ_COUNTERS = directStatement(
   `SELECT json_group_array(json_array(c."id", c."externalId",
      CASE WHEN c."disconnectedAt" IS NULL THEN 0 ELSE 1 END,
      CAST(c."bytesIn" AS TEXT), CAST(c."bytesOut" AS TEXT), CAST(c."counterIn" AS TEXT), CAST(c."counterOut" AS TEXT),
-     c."countersAt")) AS "rows"
+     c."countersAt", c."connectedAt")) AS "rows"
    FROM "Connection" c
    WHERE c."serverId" = ? AND c."externalId" IN (SELECT "value" FROM json_each(?))`,
   `SELECT CAST(COALESCE(json_agg(json_build_array(c."id", c."externalId",
      CASE WHEN c."disconnectedAt" IS NULL THEN 0 ELSE 1 END,
      CAST(c."bytesIn" AS TEXT), CAST(c."bytesOut" AS TEXT), CAST(c."counterIn" AS TEXT), CAST(c."counterOut" AS TEXT),
-     to_char(c."countersAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"+00:00"'))), '[]') AS TEXT) AS "rows"
+     to_char(c."countersAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"+00:00"'),
+     to_char(c."connectedAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"+00:00"'))), '[]') AS TEXT) AS "rows"
    FROM "Connection" c
    WHERE c."serverId" = ? AND c."externalId" IN (SELECT jsonb_array_elements_text(CAST(? AS JSONB)))`,
 );
 
 export async function readCounters(db: Db, serverId: string, externalIds: readonly string[]): Promise<StoredCounters[]> {
   const [result] = await driver(db).rows(READ_COUNTERS, [serverId, str(externalIds)]);
-  const rows = JSON.parse(String(result?.rows ?? "[]")) as Array<[string, string, 0 | 1, string, string, string, string, string | null]>;
-  return rows.map(([id, externalId, ended, bytesIn, bytesOut, counterIn, counterOut, countersAt]) => ({
+  const rows = JSON.parse(String(result?.rows ?? "[]")) as Array<[string, string, 0 | 1, string, string, string, string, string | null, string | number]>;
+  return rows.map(([id, externalId, ended, bytesIn, bytesOut, counterIn, counterOut, countersAt, connectedAt]) => ({
     id,
     externalId,
     ended: ended === 1,
@@ -100,6 +103,7 @@ export async function readCounters(db: Db, serverId: string, externalIds: readon
     counterOut: BigInt(counterOut),
     countersAt: countersAt === null ? null : new Date(countersAt),
     countersAtStored: countersAt,
+    connectedAt: new Date(connectedAt),
   }));
 }
 

@@ -43,6 +43,19 @@ async function tunnel(srv = server): Promise<{ externalId: string; connectionId:
   return { externalId, connectionId: result.connectionId, sessionId: result.sessionId };
 }
 
+/** Another tunnel of the same user, on the ocserv server, with the server's id `externalId`. */
+async function anotherTunnel(of: { sessionId: string }, externalId: string, seconds: number): Promise<{ externalId: string; connectionId: string; sessionId: string }> {
+  const username = (await t.db.session.findUniqueOrThrow({ where: { id: of.sessionId }, include: { user: true } })).user.username;
+  const result = await connect(
+    t.db,
+    server,
+    connectHookSchema.parse({ username, client_ip: "198.51.100.20", client_port: String(30000 + ++seq), connection_id: externalId }),
+    at(seconds),
+  );
+  if (!result.allow || !result.connectionId || !result.sessionId) throw new Error(`connect refused: ${result.reason}`);
+  return { externalId, connectionId: result.connectionId, sessionId: result.sessionId };
+}
+
 const report = (connectionId: string, bytesIn: number, bytesOut: number, seconds: number): CounterReport => ({
   connectionId,
   bytesIn: BigInt(bytesIn),
@@ -87,6 +100,12 @@ describe("applyReports", () => {
     const second = applyReports(first, [report("c", 6000, 600, 15)], 10).counters;
     expect(second).toMatchObject({ rateIn: 1000, rateOut: 100 });
     expect(applyReports(second, [report("c", 10, 1, 20)], 10).counters).toMatchObject({ rateIn: 0, rateOut: 0 });
+  });
+
+  it("takes a reading dated before the tunnel came up as stale: it is an earlier tunnel's", () => {
+    const out = applyReports(start, [report("c", 9000, 900, 50), report("c", 300, 30, 110)], 10, at(100));
+    expect(out).toMatchObject({ applied: 1, stale: 1, reset: false });
+    expect(out.counters).toMatchObject({ bytesIn: 300n, bytesOut: 30n, countersAt: at(110) });
   });
 
   it("ignores a report no newer than the last one applied", () => {
@@ -150,6 +169,18 @@ describe(`ingestCounters (${process.env.TEST_DATABASE ?? "sqlite"})`, () => {
     expect(after.session).toEqual([8500n, 850n]);
   });
 
+  it("a late reading of an earlier tunnel with the same id counts nothing against the tunnel that took the id", async () => {
+    const earlier = await tunnel();
+    // The daemon restarted and gave the id to a new tunnel; the earlier one's disconnect never came.
+    const later = await anotherTunnel(earlier, earlier.externalId, 100);
+    const late = await ingest([report(earlier.externalId, 9000, 900, 50)]);
+    const fresh = await ingest([report(earlier.externalId, 300, 30, 110)]);
+    expect(late).toMatchObject({ applied: 0, stale: 1 });
+    expect(fresh).toMatchObject({ applied: 1, stale: 0, resets: [] });
+    expect((await totals(later)).connection).toEqual([300n, 30n]);
+    expect((await totals(earlier)).connection).toEqual([0n, 0n]);
+  });
+
   it("counts the disconnect hook's final counters above the last report, restart included", async () => {
     const ids = await tunnel();
     await ingest([report(ids.externalId, 8000, 800, 10), report(ids.externalId, 100, 10, 20)]);
@@ -168,13 +199,7 @@ describe(`ingestCounters (${process.env.TEST_DATABASE ?? "sqlite"})`, () => {
 
   it("adds the tunnels of one session together", async () => {
     const first = await tunnel();
-    const username = (await t.db.session.findUniqueOrThrow({ where: { id: first.sessionId }, include: { user: true } })).user.username;
-    const second = await connect(
-      t.db,
-      server,
-      connectHookSchema.parse({ username, client_ip: "198.51.100.20", client_port: "31000", connection_id: "second-tunnel" }),
-      at(1),
-    );
+    const second = await anotherTunnel(first, "second-tunnel", 1);
     expect(second.sessionId).toBe(first.sessionId);
     await ingest([report(first.externalId, 100, 1, 5), report("second-tunnel", 50, 2, 5)]);
     expect((await totals(first)).session).toEqual([150n, 3n]);

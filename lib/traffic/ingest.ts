@@ -72,14 +72,21 @@ export function advance(
   return { deltaIn, deltaOut, backwards };
 }
 
+const CONNECTED_LEEWAY_MS = 1000;
+
 /**
  * Applies one connection's reports (oldest first) to its counters. Pure, so the rules can be read
- * and tested without a database.
+ * and tested without a database. A reading dated before the tunnel came up is an earlier tunnel's
+ * that had the same id on the server (a daemon restarted, a late reading from the agent's buffer):
+ * counted here it would bring that tunnel's whole total, so it is stale. A second of leeway takes
+ * readings dated in whole seconds; dropping one of this tunnel's own (a server clock behind the
+ * console's) loses nothing, as the next reading carries its bytes.
  */
 export function applyReports(
   start: Counters,
   reports: readonly CounterReport[],
   resolutionSeconds: number,
+  connectedAt?: Date,
 ): { counters: Counters; applied: number; stale: number; reset: boolean; buckets: Buckets } {
   const counters = { ...start };
   const buckets: Buckets = new Map();
@@ -87,7 +94,7 @@ export function applyReports(
   let stale = 0;
   let reset = false;
   for (const report of reports) {
-    if (counters.countersAt && report.at <= counters.countersAt) {
+    if ((counters.countersAt && report.at <= counters.countersAt) || (connectedAt && report.at.getTime() < connectedAt.getTime() - CONNECTED_LEEWAY_MS)) {
       stale += 1;
       continue;
     }
@@ -131,6 +138,7 @@ interface Tracked {
   externalId: string;
   /** countersAt as the database holds it, for the conditional write. */
   storedAt: string | null;
+  connectedAt: Date;
   /** The counters with every applied report, stored or not. */
   current: Counters;
   /** Bytes per sample bucket (its start in ms) applied since the last write. */
@@ -200,7 +208,7 @@ class TrafficBuffer {
       }
       entry.touched = touched;
       if (list.length > 1) list.sort((a, b) => a.at.getTime() - b.at.getTime());
-      const outcome = applyReports(entry.current, list, resolution);
+      const outcome = applyReports(entry.current, list, resolution, entry.connectedAt);
       result.stale += outcome.stale;
       if (outcome.applied === 0) continue;
       result.applied += outcome.applied;
@@ -359,6 +367,7 @@ function trackedConnection(serverId: string, row: StoredCounters): Tracked {
     serverId,
     externalId: row.externalId,
     storedAt: row.countersAtStored,
+    connectedAt: row.connectedAt,
     current: { bytesIn, bytesOut, counterIn, counterOut, countersAt, rateIn: 0, rateOut: 0 },
     pending: new Map(),
     touched: 0,

@@ -225,7 +225,8 @@ async function seed(count: number) {
         externalId: `c-${i}`,
         clientIp: ip(i),
         vpnIp: `172.16.${(i >> 8) & 255}.${i & 255}`,
-        connectedAt: new Date(now.getTime() - i * 1000),
+        // Up for a day and more, so every reading of the load (dated up to its start) follows the connect.
+        connectedAt: new Date(now.getTime() - (86_400 + i) * 1000),
       };
       return { user, session, connection };
     });
