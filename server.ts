@@ -6,10 +6,11 @@ import "./lib/database-url-guard";
 import http from "node:http";
 import next from "next";
 import { bootstrap } from "./lib/bootstrap";
-import { databaseUrl } from "./lib/config";
+import { databaseUrl, trustProxyHops } from "./lib/config";
 import { describeDatabaseFailure } from "./lib/database-url";
 import { db } from "./lib/db";
 import { HOOK_PATH_PREFIX } from "./lib/hooks/handler";
+import { CLIENT_IP_HEADER, clientIpOf } from "./lib/http/client-ip";
 import { DRAIN_GRACE_MS, drainServer } from "./lib/http/drain";
 import { serveHook } from "./lib/hooks/node";
 import { applyContentSecurityPolicy } from "./lib/http/security-headers";
@@ -25,6 +26,7 @@ const hostname = process.env.HOSTNAME ?? "0.0.0.0";
 
 async function main(): Promise<void> {
   const retention = trafficRetention();
+  const proxyHops = trustProxyHops();
   await bootstrap(db);
   const app = next({ dev, hostname, port });
   const handle = app.getRequestHandler();
@@ -35,6 +37,7 @@ async function main(): Promise<void> {
     // Route handlers read the id from the request; the caller gets it back.
     const requestId = requestIdFrom(request.headers[REQUEST_ID_HEADER]);
     request.headers[REQUEST_ID_HEADER] = requestId;
+    request.headers[CLIENT_IP_HEADER] = clientIpOf(request, proxyHops);
     response.setHeader("X-Request-Id", requestId);
     if (request.url?.startsWith(HOOK_PATH_PREFIX)) {
       serveHook(db, request, response, requestId).catch((error: unknown) => {

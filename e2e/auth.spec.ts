@@ -1,9 +1,12 @@
 // Admin sign-in and sign-out through the sign-in form, from a browser with no stored session:
-// the right password opens the console, a wrong one is refused with a clear message, and after
-// signing out neither the pages nor the admin API answer that browser any more.
+// the right password opens the console, a wrong one is refused with a clear message, repeated
+// failures lock the account out until an admin clears it, and after signing out neither the pages
+// nor the admin API answer that browser any more.
 import type { Page } from "@playwright/test";
-import { ADMIN_PASSWORD, ADMIN_USERNAME, BASE_URL } from "../playwright.config";
-import { expect, test } from "./fixtures";
+import { ADMIN_PASSWORD, ADMIN_STORAGE_STATE, ADMIN_USERNAME, BASE_URL } from "../playwright.config";
+import { SIGN_IN_LOCKED_OUT } from "../lib/sign-in-errors";
+import { expect, test, uniqueName } from "./fixtures";
+import { signInError } from "./sign-in";
 
 test.use({ storageState: { cookies: [], origins: [] } });
 
@@ -54,6 +57,39 @@ for (const [what, username, password] of [
     await expect(page).toHaveURL(/\/login/);
   });
 }
+
+test("failed sign-ins lock a console account out; clearing the lockout in the UI lets the right password in", async ({ page, api, browser }) => {
+  // The e2e server slows a name down after 4 failures and locks it out at 5.
+  const account = uniqueName("guessed-admin");
+  const password = "right-password-123";
+  expect((await api.post("/api/admins", { data: { username: account, password, role: "admin" } })).status()).toBe(201);
+  for (let i = 0; i < 4; i++) expect(await signInError(page.request, account, `wrong-${i}`)).toBe("CredentialsSignin");
+  expect(await signInError(page.request, account, password)).toBe(SIGN_IN_LOCKED_OUT);
+  await page.waitForTimeout(1200);
+  expect(await signInError(page.request, account, "wrong-again")).toBe("CredentialsSignin");
+
+  await page.goto("/login");
+  await submitSignIn(page, account, password);
+  await expect(page.getByRole("alert").filter({ hasText: "Too many failed sign-ins. Try again later." })).toBeVisible();
+  await expect(page).toHaveURL(/\/login/);
+
+  const admin = await browser.newContext({ storageState: ADMIN_STORAGE_STATE });
+  try {
+    const adminPage = await admin.newPage();
+    await adminPage.goto("/users?tab=lockouts");
+    const row = adminPage.getByRole("row").filter({ hasText: account });
+    await expect(row.getByText("Locked out")).toBeVisible();
+    await expect(row.getByText("console account")).toBeVisible();
+    await row.getByRole("button", { name: `Clear console account ${account}` }).click();
+    await adminPage.getByRole("dialog").getByRole("button", { name: "Clear" }).click();
+    await expect(adminPage.getByText(`Failed logins of console account ${account} cleared.`)).toBeVisible();
+  } finally {
+    await admin.close();
+  }
+
+  await submitSignIn(page, account, password);
+  await expect(signedInName(page)).toHaveText(account);
+});
 
 test("signing out returns to the sign-in page and the console then refuses the browser", async ({ page }) => {
   await page.goto("/login");

@@ -1,10 +1,11 @@
-// Console administrators: creation, passwords, roles, sign-in check, first-start bootstrap.
+// Console administrators: creation, passwords, roles, sign-in under the guessing limits, first-start bootstrap.
 import { z } from "zod";
 import type { Actor, Role } from "./actor";
 import { recordAudit } from "./audit";
 import { hashPassword, newPassword, verifyPassword } from "./crypto";
 import type { Db, Tx } from "./db";
 import { AppError, conflict, notFound, uniqueOrConflict } from "./errors";
+import { attemptPassword } from "./lockout";
 import { nameSchema, passwordSchema, roleSchema } from "./validation/common";
 
 export const adminCreateSchema = z.object({
@@ -136,6 +137,29 @@ export async function deleteAdmin(db: Db, actor: Actor, username: string): Promi
 }
 
 /** The sign-in check. Returns the admin, or null for any wrong username or password. */
+/**
+ * A console sign-in under the guessing limits of lib/lockout.ts, counted per username and per
+ * client IP apart from the VPN's: the account, "refused" (backoff or lockout: the password was
+ * not checked), or null for a wrong username or password. An unknown username is counted and
+ * answered like a known one.
+ */
+export async function signInAdmin(
+  db: Db,
+  attempt: { username: string; password: string; clientIp: string },
+  now = new Date(),
+): Promise<AdminView | "refused" | null> {
+  const checked: { admin?: AdminView | null } = {};
+  const outcome = await attemptPassword(
+    db,
+    { realm: "console", username: attempt.username, clientIp: attempt.clientIp },
+    async () => (checked.admin = await verifyAdminCredentials(db, attempt.username, attempt.password)) !== null,
+    { now },
+  );
+  if (outcome === "refused") return "refused";
+  return outcome === "accepted" ? (checked.admin ?? null) : null;
+}
+
+/** The password check alone, which records the sign-in; sign-ins go through signInAdmin. */
 export async function verifyAdminCredentials(db: Db, username: string, password: string): Promise<AdminView | null> {
   const row = await db.admin.findUnique({ where: { username } });
   const ok = await verifyPassword(password, row?.passwordHash);

@@ -3,8 +3,10 @@ import type { NextAuthOptions } from "next-auth";
 import { getServerSession } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import type { Actor, Role } from "./actor";
-import { findAdminById, verifyAdminCredentials } from "./admins";
+import { findAdminById, signInAdmin } from "./admins";
 import { db } from "./db";
+import { CLIENT_IP_HEADER } from "./http/client-ip";
+import { SIGN_IN_LOCKED_OUT } from "./sign-in-errors";
 
 declare module "next-auth" {
   interface Session {
@@ -35,11 +37,14 @@ export const authOptions: NextAuthOptions = {
         username: { label: "Username", type: "text" },
         password: { label: "Password", type: "password" },
       },
-      async authorize(credentials) {
+      async authorize(credentials, request) {
         const username = credentials?.username?.trim() ?? "";
         const password = credentials?.password ?? "";
         if (!username || !password || username.length > 64 || password.length > 256) return null;
-        const admin = await verifyAdminCredentials(db, username, password);
+        const clientIp = request.headers?.[CLIENT_IP_HEADER];
+        const admin = await signInAdmin(db, { username, password, clientIp: typeof clientIp === "string" ? clientIp : "unknown" });
+        // next-auth hands a thrown error's message to the form as the sign-in's error.
+        if (admin === "refused") throw new Error(SIGN_IN_LOCKED_OUT);
         return admin ? { id: admin.id, name: admin.username, role: admin.role } : null;
       },
     }),

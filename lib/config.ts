@@ -40,3 +40,16 @@ export function backgroundLeaseSeconds(): number | undefined {
   if (!Number.isInteger(seconds) || seconds < 1) throw new Error(`BACKGROUND_LEASE_SECONDS must be a whole number of seconds, at least 1; got "${raw}"`);
   return seconds;
 }
+
+/**
+ * TRUST_PROXY_HOPS: how many proxies (load balancers) stand between browsers and the console, so
+ * that the sign-in's guessing limits count the browser's address from X-Forwarded-For rather than
+ * the proxy's. 0 (the default): the connection's own peer address, and X-Forwarded-For is ignored.
+ */
+export function trustProxyHops(): number {
+  const raw = process.env.TRUST_PROXY_HOPS?.trim();
+  if (!raw) return 0;
+  const hops = Number(raw);
+  if (!Number.isInteger(hops) || hops < 0) throw new Error(`TRUST_PROXY_HOPS must be a whole number of proxies, 0 or more; got "${raw}"`);
+  return hops;
+}

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { cliActor } from "./actor";
+import { createAdmin, signInAdmin } from "./admins";
 import { listAuditEvents } from "./audit";
 import { authorize } from "./sessions/authority";
 import {
@@ -245,5 +246,47 @@ describe(`lockouts through the auth hook (${process.env.TEST_DATABASE ?? "sqlite
     const clientIp = freshIp();
     expect(await login("dora", "not-doras-password", clientIp, at(9000))).toEqual({ allow: false, reason: "unknown user or wrong password" });
     expect(await login("dora", "dora-password", clientIp, at(9000))).toEqual({ allow: false, reason: "user is disabled" });
+  });
+});
+
+describe(`lockouts at the console's sign-in (${process.env.TEST_DATABASE ?? "sqlite"})`, () => {
+  const outcome = (answer: Awaited<ReturnType<typeof signInAdmin>>) => (answer === "refused" ? answer : answer ? `signed in as ${answer.username}` : "wrong");
+
+  beforeAll(async () => {
+    await createAdmin(t.db, cliActor(), { username: "erin", password: "erin-password-1", role: "admin" });
+  });
+
+  it("locks a console account out like a VPN user, answers an unknown account alike, and counts apart from the VPN's", async () => {
+    const answers: Record<string, string[]> = {};
+    for (const username of ["erin", "nobody-console"]) {
+      const clientIp = freshIp();
+      answers[username] = [];
+      for (let i = 0; i < 12; i++) answers[username].push(outcome(await signInAdmin(t.db, { username, password: `guess-${i}`, clientIp }, at(12000 + i * 70))));
+    }
+    expect(answers.erin).toEqual(answers["nobody-console"]);
+    expect(answers.erin?.slice(-2)).toEqual(["refused", "refused"]);
+    const now = at(12000 + 12 * 70);
+    // Locked: the right password is refused too, from any address.
+    expect(await signInAdmin(t.db, { username: "erin", password: "erin-password-1", clientIp: freshIp() }, now)).toBe("refused");
+    const lockouts = await listLockouts(t.db, { now });
+    const erin = lockouts.find((l) => l.kind === "admin" && l.subject === "erin");
+    expect(erin).toMatchObject({ state: "locked" });
+    expect(lockouts.some((l) => l.kind === "user" && l.subject === "erin")).toBe(false);
+    // A VPN user of the same name is not held by the console account's lockout.
+    expect((await attempt({ username: "erin", clientIp: freshIp() }, true, now)).outcome).toBe("accepted");
+
+    await clearLockout(t.db, cliActor(), erin?.id ?? "");
+    expect(outcome(await signInAdmin(t.db, { username: "erin", password: "erin-password-1", clientIp: freshIp() }, now))).toBe("signed in as erin");
+  });
+
+  it("slows down one address guessing many console accounts, not the others", async () => {
+    const guesser = freshIp();
+    const { ip } = lockoutLimits(process.env);
+    for (let i = 0; i < ip.backoffAfter; i++) {
+      expect(await signInAdmin(t.db, { username: `spray-${i}`, password: "guess", clientIp: guesser }, at(14000))).toBeNull();
+    }
+    expect(await signInAdmin(t.db, { username: "erin", password: "erin-password-1", clientIp: guesser }, at(14000))).toBe("refused");
+    expect(await listLockouts(t.db, { now: at(14000) })).toContainEqual(expect.objectContaining({ kind: "admin-ip", subject: guesser, state: "slowed" }));
+    expect(outcome(await signInAdmin(t.db, { username: "erin", password: "erin-password-1", clientIp: freshIp() }, at(14000)))).toBe("signed in as erin");
   });
 });

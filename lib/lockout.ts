@@ -1,5 +1,5 @@
-// Slows down and then locks out password guessing through the auth hook, per username and per
-// client IP. Hooks must answer at once (OpenVPN's script hooks block the daemon while they run),
+// Slows down and then locks out password guessing through the auth hook and at the console's
+// sign-in, per username and per client IP. Hooks must answer at once (OpenVPN's script hooks block the daemon while they run),
 // so nothing here waits: an attempt inside a backoff or a lockout is refused without checking
 // the password. Unknown usernames are counted like known ones, so the answers and their timing
 // do not tell whether a user exists.
@@ -11,7 +11,8 @@ import { notFound, prismaErrorCode } from "./errors";
 /** The one answer to a refused attempt, whether or not the user exists. */
 export const LOCKED_OUT = "too many failed logins: try again later";
 
-export type LockoutKind = "user" | "ip";
+/** A VPN user's username and client IP, or a console account's (counted apart from the VPN's). */
+export type LockoutKind = "user" | "ip" | "admin" | "admin-ip";
 
 export interface LockoutLimits {
   /** Failures are counted within this many seconds from the first one. */
@@ -72,6 +73,8 @@ const defaultLimits = (): LockoutLimits => (cachedLimits ??= lockoutLimits());
 export interface LoginAttempt {
   username: string;
   clientIp: string;
+  /** Whose password: a VPN user's through the auth hook (the default), or a console account's. */
+  realm?: "vpn" | "console";
 }
 
 export type AttemptOutcome = "accepted" | "wrong" | "refused";
@@ -81,11 +84,22 @@ interface AttemptOptions {
   limits?: LockoutLimits;
 }
 
-const subjects = (attempt: LoginAttempt) =>
-  [
-    { kind: "user", subject: attempt.username, key: `user:${attempt.username}` },
-    { kind: "ip", subject: attempt.clientIp, key: `ip:${attempt.clientIp}` },
-  ] as const;
+interface Subject {
+  kind: LockoutKind;
+  subject: string;
+  key: string;
+  /** Which thresholds count its failures. */
+  limits: "user" | "ip";
+}
+
+/** The username's subject first, then the client IP's. */
+const subjects = ({ username, clientIp, realm = "vpn" }: LoginAttempt): [Subject, Subject] => {
+  const [user, ip] = realm === "vpn" ? (["user", "ip"] as const) : (["admin", "admin-ip"] as const);
+  return [
+    { kind: user, subject: username, key: `${user}:${username}`, limits: "user" },
+    { kind: ip, subject: clientIp, key: `${ip}:${clientIp}`, limits: "ip" },
+  ];
+};
 
 class Refused extends Error {}
 
@@ -143,7 +157,7 @@ async function chargeAttempt(db: Db, attempt: LoginAttempt, limits: LockoutLimit
     let started = false;
     // Always the username's row first, then the IP's: one lock order, so no deadlocks.
     for (const subject of subjects(attempt)) {
-      const thresholds = limits[subject.kind];
+      const thresholds = limits[subject.limits];
       const row = await tx.authLockout.upsert({
         where: { key: subject.key },
         create: { key: subject.key, kind: subject.kind, subject: subject.subject, failures: 1, windowStart: now, lastFailureAt: now },

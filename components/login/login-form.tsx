@@ -1,5 +1,6 @@
 "use client";
-// The sign-in form. Any failure reads the same, so it does not reveal which usernames exist.
+// The sign-in form. A failure reads the same for every username, so it does not reveal which
+// exist: a wrong password, or too many failures of that name or this browser's address.
 import { signIn } from "next-auth/react";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useState, type FormEvent } from "react";
@@ -7,6 +8,7 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
+import { SIGN_IN_LOCKED_OUT } from "@/lib/sign-in-errors";
 
 /** Only paths on this console: an attacker's link must not bounce a fresh session elsewhere. */
 function safeCallback(raw: string | null): string {
@@ -35,7 +37,7 @@ export function LoginForm() {
     try {
       const result = await signIn("credentials", { redirect: false, username, password });
       ok = Boolean(result?.ok && !result.error);
-      if (!ok) setFailure("Wrong username or password.");
+      if (!ok) setFailure(result?.error === SIGN_IN_LOCKED_OUT ? "Too many failed sign-ins. Try again later." : "Wrong username or password.");
     } catch {
       setFailure("The console could not be reached. Try again.");
     }

@@ -1,6 +1,7 @@
 "use client";
 // Users & Groups → Lockouts: usernames and client IPs that failed to log in through the auth
-// hook, slowed down or locked out; admins can clear one so the next attempt is checked again.
+// hook or to sign in to the console, slowed down or locked out; admins can clear one so the next
+// attempt is checked again.
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { Alert } from "@/components/ui/alert";
@@ -16,7 +17,7 @@ import { useCanChange } from "@/hooks/use-role";
 import { apiFetch, errorMessage, seg } from "@/lib/client/api";
 import { formatDateTime } from "@/lib/client/format";
 import { lockoutQueries } from "@/lib/client/query-keys";
-import type { LockoutState, LockoutView } from "@/lib/lockout";
+import type { LockoutKind, LockoutState, LockoutView } from "@/lib/lockout";
 
 /** Lockouts start and end by themselves; the list follows. */
 export const LOCKOUTS_REFRESH_MS = 10_000;
@@ -27,7 +28,15 @@ const STATE: Record<LockoutState, { label: string; tone: BadgeTone; title: strin
   counting: { label: "Failures counted", tone: "neutral", title: "Attempts are checked; more failures slow them down" },
 };
 
-const subjectLabel = (lockout: LockoutView) => `${lockout.kind === "user" ? "user" : "client IP"} ${lockout.subject}`;
+/** What each kind of subject is called: in a row's second line, and in "Clear …". */
+const KIND: Record<LockoutKind, { name: string; label: string }> = {
+  user: { name: "username", label: "user" },
+  ip: { name: "client IP", label: "client IP" },
+  admin: { name: "console account", label: "console account" },
+  "admin-ip": { name: "address signing in to the console", label: "console sign-ins from" },
+};
+
+const subjectLabel = (lockout: LockoutView) => `${KIND[lockout.kind].label} ${lockout.subject}`;
 
 export function LockoutsPanel() {
   const canChange = useCanChange();
@@ -40,8 +49,9 @@ export function LockoutsPanel() {
   return (
     <div className="stack">
       <p className="muted">
-        Failed password logins through the auth hook, per username (known or not) and per client IP. After a few failures
-        attempts are refused for a growing backoff; past the threshold the username or IP is locked out for a while.
+        Failed password logins through the auth hook, per username (known or not) and per client IP, and failed sign-ins to
+        this console, per account name and per address. After a few failures attempts are refused for a growing backoff; past
+        the threshold the name or address is locked out for a while.
       </p>
       {rows?.length === 0 ? (
         <EmptyState title="No failed logins">
@@ -68,7 +78,7 @@ export function LockoutsPanel() {
               <tr key={lockout.id}>
                 <td>
                   <span className="cell-strong">{lockout.subject}</span>
-                  <span className="cell-sub">{lockout.kind === "user" ? "username" : "client IP"}</span>
+                  <span className="cell-sub">{KIND[lockout.kind].name}</span>
                 </td>
                 <td>
                   <Badge tone={STATE[lockout.state].tone} title={STATE[lockout.state].title}>
