@@ -2,7 +2,7 @@
 // reconnect whether to let a client in; the answers come from the user's effective policy.
 import { randomBytes, randomUUID } from "node:crypto";
 import { hashToken, verifyPassword } from "../crypto";
-import type { Db, Tx } from "../db";
+import { providerOf, type Db, type Tx } from "../db";
 import { AppError } from "../errors";
 import {
   endConnection,
@@ -416,7 +416,17 @@ export async function disconnect(
   input: DisconnectHookInput,
   now = new Date(),
 ): Promise<{ sessionId: string; sessionState: string }> {
+  const postgres = providerOf(db) === "postgresql";
   const result = await db.$transaction(async (tx) => {
+    // Another instance's traffic write may be committing this tunnel's counters: the disconnect
+    // waits for it at the row's lock and counts from what it wrote (at READ COMMITTED the read
+    // below sees it), or the write waits and then meets an ended tunnel. Counted from the counters
+    // before it, the bytes between would be in the samples twice. SQLite's one writer cannot
+    // interleave.
+    if (postgres) {
+      await tx.$queryRaw`SELECT "id" FROM "Connection"
+        WHERE "serverId" = ${server.id} AND "externalId" = ${input.connection_id} AND "disconnectedAt" IS NULL FOR NO KEY UPDATE`;
+    }
     const connection = await tx.connection.findFirst({
       where: { serverId: server.id, externalId: input.connection_id, disconnectedAt: null },
       include: { session: { include: { user: { include: userWithGroup } } } },

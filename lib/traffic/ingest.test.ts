@@ -1,3 +1,4 @@
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { cliActor } from "../actor";
 import { createDb, withDirectDriver, type Db } from "../db";
@@ -333,6 +334,43 @@ describe(`traffic written behind the answers (${process.env.TEST_DATABASE ?? "sq
     expect(sampleSum(after.samples)).toBe(3000n);
     expect(await apply(t.db, [report(ids.externalId, 3500, 35, 30)])).toMatchObject({ applied: 0, ended: [ids.externalId] });
   });
+
+  it.runIf(process.env.TEST_DATABASE === "postgresql")(
+    "a disconnect meeting another instance's traffic write in flight counts from what that write commits",
+    async () => {
+      const ids = await tunnel();
+      await ingest([report(ids.externalId, 1000, 10, 10)]);
+      const other = new pg.Client({ connectionString: t.url });
+      await other.connect();
+      try {
+        // Another instance writes 1000 -> 4000 (and its sample) and has not committed yet.
+        await other.query("BEGIN");
+        await other.query(`UPDATE "Connection" SET "bytesIn" = 4000, "counterIn" = 4000, "countersAt" = $2 WHERE "id" = $1`, [ids.connectionId, at(20)]);
+        await other.query(`INSERT INTO "TrafficSample" ("resolution", "at", "connectionId", "bytesIn", "bytesOut") VALUES (10, $1, $2, 3000, 0)`, [
+          at(20),
+          ids.connectionId,
+        ]);
+        const ended = disconnect(
+          t.db,
+          server,
+          disconnectHookSchema.parse({ connection_id: ids.externalId, bytes_received: "5000", bytes_sent: "10", reason: "dropped" }),
+          at(35),
+        );
+        // The disconnect has come as far as the row the other write holds.
+        await vi.waitFor(async () => expect((await other.query(`SELECT 1 FROM pg_locks WHERE NOT "granted"`)).rowCount).toBeGreaterThan(0), {
+          timeout: 5000,
+          interval: 20,
+        });
+        await other.query("COMMIT");
+        await ended;
+      } finally {
+        await other.end();
+      }
+      const after = await totals(ids);
+      expect(after.connection).toEqual([5000n, 10n]);
+      expect(sampleSum(after.samples)).toBe(5000n);
+    },
+  );
 
   it("refuses reports while the database cannot take the writes, keeps what it holds, and writes it once the database is back", async () => {
     const ids = await tunnel();
