@@ -295,7 +295,7 @@ describe(`traffic written behind the answers (${process.env.TEST_DATABASE ?? "sq
     expect((await totals(ids)).connection).toEqual([100n, 1n]);
   });
 
-  it("two console instances on one tunnel never count a byte twice: the one that lost reads the tunnel again", async () => {
+  it("two console instances on one tunnel never count a byte twice: the one that lost reads the tunnel again and applies its reading to it", async () => {
     const ids = await tunnel();
     const second = createDb(t.url);
     try {
@@ -303,10 +303,11 @@ describe(`traffic written behind the answers (${process.env.TEST_DATABASE ?? "sq
       await flushTraffic(t.db);
       await apply(second, [report(ids.externalId, 3000, 30, 20)]);
       await flushTraffic(second);
-      // This instance still holds the tunnel as of its own report: its write loses to the other's.
+      // This instance still holds the tunnel as of its own report: its write loses to the other's,
+      // and its reading then counts what it adds to the other's.
       await apply(t.db, [report(ids.externalId, 4000, 40, 30)]);
       await flushTraffic(t.db);
-      expect((await totals(ids)).connection).toEqual([3000n, 30n]);
+      expect((await totals(ids)).connection).toEqual([4000n, 40n]);
       expect(await apply(t.db, [report(ids.externalId, 5000, 50, 40)])).toMatchObject({ applied: 1 });
       await flushTraffic(t.db);
       const after = await totals(ids);
@@ -315,6 +316,18 @@ describe(`traffic written behind the answers (${process.env.TEST_DATABASE ?? "sq
     } finally {
       await second.$disconnect();
     }
+  });
+
+  it("a reading whose write lost to a new tunnel with the same id counts for that tunnel at once, without another report", async () => {
+    const earlier = await tunnel();
+    await apply(t.db, [report(earlier.externalId, 1000, 10, 10)]);
+    await flushTraffic(t.db);
+    // The daemon restarted and gave the id to a new tunnel, while this console still holds the earlier one.
+    const later = await anotherTunnel(earlier, earlier.externalId, 100);
+    await apply(t.db, [report(earlier.externalId, 300, 30, 110)]);
+    await flushTraffic(t.db);
+    expect((await totals(later)).connection).toEqual([300n, 30n]);
+    expect((await totals(earlier)).connection).toEqual([1000n, 10n]);
   });
 
   it("a disconnect while reports wait to be written counts each byte once, and later reports answer ended", async () => {

@@ -150,11 +150,12 @@ interface Tracked {
  * Traffic reports are applied to counters in memory at once and answered, and written to the
  * database in one transaction per few thousand connections when reports pause for
  * TRAFFIC_QUIET_MS, and at least every TRAFFIC_FLUSH_MS while they keep coming: a tunnel reported
- * many times in that time costs one write, and the hook's answer does not wait for the disk. The counters are cumulative, so a crash loses no byte of the totals: the next report
- * brings what was not written yet (its samples land in that report's bucket). Writes are
+ * many times in that time costs one write, and the hook's answer does not wait for the disk. The
+ * counters are cumulative, so a crash loses no byte of the totals: the next report brings what
+ * was not written yet (its samples land in that report's bucket). Writes are
  * conditional on the counters as stored, so several console instances (or a disconnect) meeting
- * on one connection never count a byte twice: the first write wins, the others forget the
- * connection and read it again.
+ * on one connection never count a byte twice: the first write wins, the others read the
+ * connection again and apply their latest reading to what it holds.
  */
 class TrafficBuffer {
   readonly #db: Db;
@@ -177,6 +178,10 @@ class TrafficBuffer {
   async ingest(serverId: string, reports: readonly CounterReport[], options: IngestOptions): Promise<IngestResult> {
     // Failing closed, as every hook does: the agent keeps its readings and sends them again.
     if (this.#unavailable) throw this.#unavailable;
+    return this.#apply(serverId, reports, options);
+  }
+
+  async #apply(serverId: string, reports: readonly CounterReport[], options: IngestOptions): Promise<IngestResult> {
     const now = options.now ?? new Date();
     const resolution = options.sampleSeconds ?? trafficRetention()[0].resolution;
     const byConnection = new Map<string, CounterReport[]>();
@@ -342,11 +347,26 @@ class TrafficBuffer {
       }
       throw error;
     }
+    const lost = new Map<string, CounterReport[]>();
     for (const { entry, write } of taken) {
-      if (written.has(entry.id)) entry.storedAt = storedTimestamp(write.countersAt);
-      // Another writer moved the connection, or it ended: what it stored wins, with what came meanwhile.
-      else this.#drop(entry);
+      if (written.has(entry.id)) {
+        entry.storedAt = storedTimestamp(write.countersAt);
+        continue;
+      }
+      // Another writer moved the connection, or it ended: what it stored wins.
+      this.#drop(entry);
+      const { counterIn, counterOut, countersAt } = entry.current;
+      const reading = { connectionId: entry.externalId, bytesIn: counterIn, bytesOut: counterOut, at: countersAt ?? new Date(entry.touched) };
+      const readings = lost.get(entry.serverId);
+      if (readings) readings.push(reading);
+      else lost.set(entry.serverId, [reading]);
     }
+    // The latest reading of each is applied again to the tunnel as stored now, rather than waiting
+    // for the next report (an idle tunnel's may be a minute away): a newer reading stored by
+    // another instance makes it stale, an ended tunnel ignores it, and a new tunnel that took the
+    // id takes it unless it is dated before that tunnel came up.
+    // Their times were taken as read already (none is in the future).
+    for (const [serverId, readings] of lost) await this.#apply(serverId, readings, { now: new Date(Math.max(...readings.map((r) => r.at.getTime()))) });
   }
 
   /** Once a minute, forgets the connections nobody reported for a while. */
