@@ -80,6 +80,8 @@ test("failed sign-ins lock a console account out; clearing the lockout in the UI
     const row = adminPage.getByRole("row").filter({ hasText: account });
     await expect(row.getByText("Locked out")).toBeVisible();
     await expect(row.getByText("console account")).toBeVisible();
+    // The browser's address is counted too, as the console's server saw it.
+    await expect(adminPage.getByRole("row").filter({ hasText: "address signing in to the console" })).toContainText("127.0.0.1");
     await row.getByRole("button", { name: `Clear console account ${account}` }).click();
     await adminPage.getByRole("dialog").getByRole("button", { name: "Clear" }).click();
     await expect(adminPage.getByText(`Failed logins of console account ${account} cleared.`)).toBeVisible();
