@@ -136,7 +136,6 @@ export async function deleteAdmin(db: Db, actor: Actor, username: string): Promi
   });
 }
 
-/** The sign-in check. Returns the admin, or null for any wrong username or password. */
 /**
  * A console sign-in under the guessing limits of lib/lockout.ts, counted per username and per
  * client IP apart from the VPN's: the account, "refused" (backoff or lockout: the password was

@@ -1,7 +1,7 @@
 // Slows down and then locks out password guessing through the auth hook and at the console's
-// sign-in, per username and per client IP. Hooks must answer at once (OpenVPN's script hooks block the daemon while they run),
-// so nothing here waits: an attempt inside a backoff or a lockout is refused without checking
-// the password. Unknown usernames are counted like known ones, so the answers and their timing
+// sign-in, per username and per client IP. Hooks must answer at once (OpenVPN's script hooks
+// block the daemon while they run), so nothing here waits: an attempt inside a backoff or a
+// lockout is refused without checking the password. Unknown usernames are counted like known ones, so the answers and their timing
 // do not tell whether a user exists.
 import type { Actor } from "./actor";
 import { recordAudit } from "./audit";

@@ -55,7 +55,7 @@ export function LockoutsPanel() {
       </p>
       {rows?.length === 0 ? (
         <EmptyState title="No failed logins">
-          <p>No username or client IP has failed a password login recently.</p>
+          <p>No username, client IP or console account has failed a password login recently.</p>
         </EmptyState>
       ) : (
         <Table label="Lockouts">

@@ -364,8 +364,8 @@ class TrafficBuffer {
     // The latest reading of each is applied again to the tunnel as stored now, rather than waiting
     // for the next report (an idle tunnel's may be a minute away): a newer reading stored by
     // another instance makes it stale, an ended tunnel ignores it, and a new tunnel that took the
-    // id takes it unless it is dated before that tunnel came up.
-    // Their times were taken as read already (none is in the future).
+    // id takes it unless it is dated before that tunnel came up. Their times were taken as read
+    // already, so none is in the future.
     for (const [serverId, readings] of lost) await this.#apply(serverId, readings, { now: new Date(Math.max(...readings.map((r) => r.at.getTime()))) });
   }
 
